@@ -1,0 +1,48 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "TrailProof",
+    products: [
+        .library(name: "TrailProof", targets: ["TrailProof"]),
+        .executable(name: "trailproof", targets: ["trailproof"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        .systemLibrary(
+            name: "COpenSSLCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(
+            name: "TrailProof",
+            dependencies: ["COpenSSLCrypto", "CZlib"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "trailproof",
+            dependencies: [
+                "TrailProof",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TrailProofTests",
+            dependencies: ["TrailProof"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

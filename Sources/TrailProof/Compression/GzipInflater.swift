@@ -1,0 +1,109 @@
+import CZlib
+
+/// Streaming gzip decompression (one gzip member, as CloudTrail writes) on zlib.
+///
+/// Feed compressed chunks with ``feed(_:output:)``; uncompressed bytes go to the `output`
+/// closure in pieces. ``finish()`` tells how the input ended: at the end of the gzip stream,
+/// before it (truncated), or with bytes after it (appended data, or a second member).
+public final class GzipInflater {
+    /// How the compressed input ended.
+    public enum Ending: Equatable, Sendable {
+        /// Exactly at the end of the gzip stream (trailer checked: CRC-32 and length).
+        case complete
+        /// The input stopped before the end of the gzip stream.
+        case truncated
+        /// The gzip stream ended and this many more bytes followed it.
+        case trailingData(byteCount: Int)
+    }
+
+    /// The compressed bytes are not a valid gzip stream.
+    public struct FormatError: Error, Sendable, CustomStringConvertible {
+        public let reason: String
+        public var description: String { reason }
+    }
+
+    /// Size of the buffer uncompressed data is produced into.
+    public static let outputChunkSize = 256 * 1024
+
+    // z_stream holds pointers into itself: it must never move, so it lives on the heap.
+    private let stream: UnsafeMutablePointer<z_stream>
+    private let outputBuffer: UnsafeMutablePointer<UInt8>
+    private var streamEnded = false
+    private var trailingByteCount = 0
+
+    /// Prepares to read a gzip stream (zlib header or raw deflate is refused).
+    public init() {
+        stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        outputBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: Self.outputChunkSize)
+        // 16 + 15: gzip wrapper only, 32 KiB window; as Python's zlib.MAX_WBITS | 16.
+        let status = inflateInit2_(stream, 16 + MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        precondition(status == Z_OK, "inflateInit2 failed with status \(status): out of memory or zlib mismatch")
+    }
+
+    deinit {
+        inflateEnd(stream)
+        stream.deinitialize(count: 1)
+        stream.deallocate()
+        outputBuffer.deallocate()
+    }
+
+    /// Decompresses one chunk of input, passing the uncompressed bytes to `output`.
+    public func feed(_ input: UnsafeRawBufferPointer, output: (UnsafeRawBufferPointer) throws -> Void) throws {
+        guard input.count > 0 else { return }
+        if streamEnded {
+            trailingByteCount += input.count
+            return
+        }
+        stream.pointee.next_in = UnsafeMutablePointer(mutating: input.bindMemory(to: UInt8.self).baseAddress)
+        stream.pointee.avail_in = UInt32(input.count)
+        defer {
+            stream.pointee.next_in = nil
+            stream.pointee.avail_in = 0
+        }
+        while stream.pointee.avail_in > 0 {
+            stream.pointee.next_out = outputBuffer
+            stream.pointee.avail_out = UInt32(Self.outputChunkSize)
+            let status = inflate(stream, Z_NO_FLUSH)
+            let produced = Self.outputChunkSize - Int(stream.pointee.avail_out)
+            if produced > 0 { try output(UnsafeRawBufferPointer(start: outputBuffer, count: produced)) }
+            switch status {
+            case Z_OK:
+                continue
+            case Z_STREAM_END:
+                streamEnded = true
+                trailingByteCount += Int(stream.pointee.avail_in)
+                return
+            case Z_BUF_ERROR:
+                // No progress possible with this input; wait for more.
+                if produced == 0 { return }
+            default:
+                let message = stream.pointee.msg.map { String(cString: $0) } ?? "zlib status \(status)"
+                throw FormatError(reason: message)
+            }
+        }
+    }
+
+    /// Swift-array convenience for ``feed(_:output:)``.
+    public func feed(_ input: [UInt8], output: (UnsafeRawBufferPointer) throws -> Void) throws {
+        try input.withUnsafeBytes { try feed($0, output: output) }
+    }
+
+    /// How the input ended. Call after the last ``feed(_:output:)``.
+    public func finish() -> Ending {
+        if !streamEnded { return .truncated }
+        return trailingByteCount == 0 ? .complete : .trailingData(byteCount: trailingByteCount)
+    }
+
+    /// Decompresses a whole buffer, requiring exactly one complete gzip stream.
+    public static func decompressWhole(_ compressed: [UInt8]) throws -> [UInt8] {
+        let inflater = GzipInflater()
+        var result: [UInt8] = []
+        try inflater.feed(compressed) { result.append(contentsOf: $0) }
+        switch inflater.finish() {
+        case .complete: return result
+        case .truncated: throw FormatError(reason: "the gzip stream is truncated")
+        case .trailingData(let count): throw FormatError(reason: "\(count) bytes follow the end of the gzip stream")
+        }
+    }
+}

@@ -1,0 +1,75 @@
+/// Where an object lives: a bucket and an S3 key.
+///
+/// Keys are S3 keys, not paths. ``validated(bucket:key:)`` refuses the keys that a path-based
+/// store could be tricked by, so one rule protects every store.
+public struct ObjectLocation: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The bucket name.
+    public let bucket: String
+    /// The object key.
+    public let key: String
+
+    /// Makes a location without checking it; use ``validated(bucket:key:)`` for untrusted input.
+    public init(bucket: String, key: String) {
+        self.bucket = bucket
+        self.key = key
+    }
+
+    /// `s3://BUCKET/KEY`, as aws-cli prints objects.
+    public var uri: String { "s3://\(bucket)/\(key)" }
+
+    public var description: String { uri }
+
+    public static func < (lhs: ObjectLocation, rhs: ObjectLocation) -> Bool {
+        (lhs.bucket, lhs.key) < (rhs.bucket, rhs.key)
+    }
+
+    /// A location whose bucket and key both pass ``validateBucket(_:)`` and ``validateKey(_:)``.
+    public static func validated(bucket: String, key: String) throws -> ObjectLocation {
+        try validateBucket(bucket)
+        try validateKey(key)
+        return ObjectLocation(bucket: bucket, key: key)
+    }
+
+    /// Accepts S3 bucket names, including legacy ones (upper case, underscores): 3 to 255 of
+    /// `A-Z a-z 0-9 . _ -`, starting and ending with a letter or digit.
+    public static func validateBucket(_ bucket: String) throws {
+        let bytes = Array(bucket.utf8)
+        func isAlphanumeric(_ byte: UInt8) -> Bool {
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+        }
+        guard (3...255).contains(bytes.count), isAlphanumeric(bytes.first!), isAlphanumeric(bytes.last!),
+            bytes.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }),
+            !bucket.contains("..")
+        else {
+            throw TrailProofError(
+                .invalidObjectKey,
+                "invalid bucket name \"\(bucket)\": use 3 to 255 letters, digits, '.', '_' or '-', starting and ending with a letter or digit"
+            )
+        }
+    }
+
+    /// Refuses keys that are empty, longer than 1024 bytes, start with `/`, have an empty, `.`
+    /// or `..` segment, or contain a backslash, NUL or other control character.
+    public static func validateKey(_ key: String) throws {
+        func refuse(_ why: String) -> TrailProofError {
+            TrailProofError(.invalidObjectKey, "refusing object key \"\(printable(key))\": \(why)")
+        }
+        guard !key.isEmpty else { throw refuse("it is empty") }
+        guard key.utf8.count <= 1024 else { throw refuse("it is longer than 1024 bytes") }
+        guard !key.hasPrefix("/") else { throw refuse("it starts with '/'") }
+        for byte in key.utf8 {
+            if byte == UInt8(ascii: "\\") { throw refuse("it contains a backslash") }
+            if byte == 0 { throw refuse("it contains a NUL byte") }
+            if byte < 0x20 || byte == 0x7f { throw refuse("it contains a control character") }
+        }
+        for segment in key.split(separator: "/", omittingEmptySubsequences: false) {
+            if segment.isEmpty { throw refuse("it has an empty path segment") }
+            if segment == "." || segment == ".." { throw refuse("it has a '\(segment)' segment") }
+        }
+    }
+
+    private static func printable(_ key: String) -> String {
+        String(key.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7f ? "?" : Character($0) })
+    }
+}

@@ -1,0 +1,133 @@
+/// The place of one trail's logs and digests for one account and region: the bucket, the
+/// optional prefix and organization, and the CloudTrail key layout beneath them.
+///
+///     [PREFIX/]AWSLogs/[ORG-ID/]ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/ACCOUNT_CloudTrail_REGION_YYYYMMDDTHHmmZ_UNIQUE16.json.gz
+///     [PREFIX/]AWSLogs/[ORG-ID/]ACCOUNT/CloudTrail-Digest/REGION/YYYY/MM/DD/ACCOUNT_CloudTrail-Digest_REGION_TRAIL_HOME_YYYYMMDDTHHMMSSZ.json.gz
+public struct TrailLocation: Hashable, Sendable {
+    /// The bucket that receives the trail's files.
+    public let bucket: String
+    /// The key prefix before `AWSLogs/`, without slashes at either end, or nil.
+    public let prefix: String?
+    /// The organization ID (`o-…`) for organization trails, else nil.
+    public let organizationID: String?
+    /// The 12-digit account the files are delivered for.
+    public let accountID: String
+    /// The region that delivered the files.
+    public let region: String
+
+    /// Makes a location, checking every part so that keys built from it are safe.
+    public init(bucket: String, prefix: String?, organizationID: String?, accountID: String, region: String) throws {
+        try ObjectLocation.validateBucket(bucket)
+        var cleanPrefix = prefix
+        if let given = prefix {
+            var trimmed = Substring(given)
+            while trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+            cleanPrefix = trimmed.isEmpty ? nil : String(trimmed)
+        }
+        if let cleanPrefix { try ObjectLocation.validateKey(cleanPrefix) }
+        guard accountID.utf8.count == 12, accountID.utf8.allSatisfy({ (48...57).contains($0) }) else {
+            throw TrailProofError(.invalidArgument, "invalid account ID \"\(accountID)\": expected 12 digits")
+        }
+        guard Self.isRegionName(region) else {
+            throw TrailProofError(.invalidArgument, "invalid region \"\(region)\": expected a name like us-east-1")
+        }
+        if let organizationID {
+            let body = organizationID.dropFirst(2)
+            guard organizationID.hasPrefix("o-"), (10...32).contains(body.count),
+                body.utf8.allSatisfy({ (48...57).contains($0) || (97...122).contains($0) })
+            else {
+                throw TrailProofError(
+                    .invalidArgument, "invalid organization ID \"\(organizationID)\": expected o- and 10 to 32 lowercase letters or digits")
+            }
+        }
+        self.bucket = bucket
+        self.prefix = cleanPrefix
+        self.organizationID = organizationID
+        self.accountID = accountID
+        self.region = region
+    }
+
+    /// Region names: lowercase letters, digits and hyphens, starting with a letter.
+    public static func isRegionName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard (2...32).contains(bytes.count), (97...122).contains(bytes[0]) else { return false }
+        return bytes.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == UInt8(ascii: "-") }
+    }
+
+    /// Trail names as CloudTrail allows them: 3 to 128 of letters, digits, `.`, `_`, `-`.
+    public static func validateTrailName(_ name: String) throws {
+        let bytes = Array(name.utf8)
+        guard (3...128).contains(bytes.count),
+            bytes.allSatisfy({
+                (97...122).contains($0) || (65...90).contains($0) || (48...57).contains($0) || $0 == UInt8(ascii: ".")
+                    || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+            })
+        else {
+            throw TrailProofError(
+                .invalidArgument, "invalid trail name \"\(name)\": use 3 to 128 letters, digits, '.', '_' or '-'")
+        }
+    }
+
+    private var accountRoot: String {
+        var root = prefix.map { $0 + "/" } ?? ""
+        root += "AWSLogs/"
+        if let organizationID { root += organizationID + "/" }
+        return root + accountID + "/"
+    }
+
+    /// `…/CloudTrail/REGION/`: every log file of this account and region is below it.
+    public var logPrefix: String { accountRoot + "CloudTrail/\(region)/" }
+
+    /// `…/CloudTrail-Digest/REGION/`: every digest of this account and region is below it.
+    public var digestPrefix: String { accountRoot + "CloudTrail-Digest/\(region)/" }
+
+    /// The key of a log file delivered at `time` (minute precision) with a 16-character suffix.
+    public func logKey(deliveredAt time: Timestamp, unique: String) -> String {
+        "\(logPrefix)\(time.datePath)/\(accountID)_CloudTrail_\(region)_\(time.compactMinutes)_\(unique).json.gz"
+    }
+
+    /// The key of a digest whose window ends at `endTime`.
+    public func digestKey(trailName: String, homeRegion: String, endTime: Timestamp, backfill: Bool = false) -> String {
+        let suffix = backfill ? "_backfill" : ""
+        return "\(digestPrefix)\(endTime.datePath)/\(accountID)_CloudTrail-Digest_\(region)_\(trailName)_\(homeRegion)_\(endTime.compactSeconds)\(suffix).json.gz"
+    }
+
+    /// The delivery time of a log key of this account and region, or nil if the key is not one.
+    public func logDeliveryTime(ofKey key: String) -> Timestamp? {
+        guard key.hasPrefix(logPrefix), key.hasSuffix(".json.gz") else { return nil }
+        let rest = key.dropFirst(logPrefix.count).dropLast(".json.gz".count)
+        let parts = rest.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 4 else { return nil }
+        let name = parts[3]
+        let head = "\(accountID)_CloudTrail_\(region)_"
+        guard name.hasPrefix(head) else { return nil }
+        let tail = name.dropFirst(head.count)
+        // YYYYMMDDTHHMMZ_UNIQUE16
+        guard tail.count == 14 + 1 + 16, tail[tail.index(tail.startIndex, offsetBy: 14)] == "_" else { return nil }
+        let unique = tail.suffix(16)
+        guard unique.utf8.allSatisfy({ (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) }),
+            let time = Timestamp(compact: String(tail.prefix(14)))
+        else { return nil }
+        guard parts[0...2].joined(separator: "/") == time.datePath else { return nil }
+        return time
+    }
+
+    /// The end time in a digest key of this location's trail (exactly as aws-cli matches
+    /// keys), with whether it is a backfill digest, or nil if the key is not one.
+    public func digestEndTime(ofKey key: String, trailName: String, homeRegion: String) -> (end: Timestamp, backfill: Bool)? {
+        guard key.hasPrefix(digestPrefix) else { return nil }
+        let rest = key.dropFirst(digestPrefix.count)
+        let parts = rest.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0...2].allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { (48...57).contains($0) } })
+        else { return nil }
+        var name = parts[3]
+        let backfill = name.hasSuffix("_backfill.json.gz")
+        guard name.hasSuffix(".json.gz") else { return nil }
+        name = name.dropLast(backfill ? "_backfill.json.gz".count : ".json.gz".count)
+        let head = "\(accountID)_CloudTrail-Digest_\(region)_\(trailName)_\(homeRegion)_"
+        guard name.hasPrefix(head), let end = Timestamp(compact: String(name.dropFirst(head.count))),
+            name.count - head.count == 16
+        else { return nil }
+        return (end, backfill)
+    }
+}

@@ -1,0 +1,66 @@
+import Glibc
+
+/// Whole-file writes for configuration files (keyrings, key lists): the new content appears
+/// whole or not at all, and no temporary file is left behind on failure.
+enum AtomicFile {
+    /// Writes `bytes` to `path` through a synced temporary file and a rename.
+    static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
+        let temporary = path + LocalStore.temporaryMarker + SecureRandom.alphanumericString(8)
+        let file = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+        guard file >= 0 else { throw TrailProofError(.storageFailure, "cannot create \(temporary): \(errnoText())") }
+        var renamed = false
+        defer { if !renamed { unlink(temporary) } }
+        do {
+            defer { close(file) }
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes.withUnsafeBytes { Glibc.write(file, $0.baseAddress! + offset, bytes.count - offset) }
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw TrailProofError(.storageFailure, "cannot write \(path): \(errnoText())")
+                }
+                offset += written
+            }
+            guard fchmod(file, mode) == 0, fsync(file) == 0 else {
+                throw TrailProofError(.storageFailure, "cannot sync \(path): \(errnoText())")
+            }
+        }
+        guard rename(temporary, path) == 0 else {
+            throw TrailProofError(.storageFailure, "cannot replace \(path): \(errnoText())")
+        }
+        renamed = true
+    }
+
+    /// The file's bytes, or nil if it does not exist.
+    static func read(_ path: String) throws -> [UInt8]? {
+        let file = open(path, O_RDONLY | O_CLOEXEC)
+        if file < 0 {
+            if errno == ENOENT { return nil }
+            throw TrailProofError(.storageFailure, "cannot open \(path): \(errnoText())")
+        }
+        defer { close(file) }
+        var result: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(file, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw TrailProofError(.storageFailure, "cannot read \(path): \(errnoText())")
+            }
+            if count == 0 { return result }
+            result += buffer[0..<count]
+        }
+    }
+
+    /// Creates a folder (and its parents) with `mode` if it does not exist.
+    static func makeDirectory(_ path: String, mode: mode_t = 0o755) throws {
+        var partial = path.hasPrefix("/") ? "/" : ""
+        for segment in path.split(separator: "/") {
+            partial += segment
+            if mkdir(partial, mode) != 0, errno != EEXIST {
+                throw TrailProofError(.storageFailure, "cannot create folder \(partial): \(errnoText())")
+            }
+            partial += "/"
+        }
+    }
+}

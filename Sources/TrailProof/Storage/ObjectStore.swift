@@ -1,0 +1,50 @@
+/// An object's bytes and its user metadata (S3 `x-amz-meta-*`, names without the prefix).
+public struct StoredObject: Sendable {
+    public let bytes: [UInt8]
+    public let metadata: [String: String]
+
+    public init(bytes: [UInt8], metadata: [String: String]) {
+        self.bytes = bytes
+        self.metadata = metadata
+    }
+}
+
+/// What TrailProof needs of a bucket store: list, read (whole or streamed), and write.
+///
+/// Implementations refuse unsafe keys (``ObjectLocation/validateKey(_:)``), report a missing
+/// object as ``TrailProofError/Code/objectNotFound`` and must be safe to call concurrently.
+public protocol ObjectStore: Sendable {
+    /// A short description for messages, such as `local store /data/trail`.
+    var displayName: String { get }
+
+    /// Every key in `bucket` that starts with `prefix` and sorts after `startAfter`, in
+    /// lexicographic order of their UTF-8 bytes (S3's order).
+    func listKeys(bucket: String, prefix: String, startAfter: String?) async throws -> [String]
+
+    /// The whole object with its metadata. For small objects such as digests.
+    func getObject(_ location: ObjectLocation) async throws -> StoredObject
+
+    /// Streams the object's bytes in chunks to `chunk`; memory does not grow with its size.
+    func readObject(_ location: ObjectLocation, chunk: (UnsafeRawBufferPointer) throws -> Void) async throws
+
+    /// Writes an object with its metadata. The object becomes visible whole or not at all,
+    /// metadata first. With `overwrite: false` an existing object is never replaced
+    /// (``TrailProofError/Code/objectExists``).
+    func putObject(_ location: ObjectLocation, bytes: [UInt8], metadata: [String: String], overwrite: Bool) async throws
+}
+
+extension ObjectStore {
+    /// Whether the object exists.
+    public func objectExists(_ location: ObjectLocation) async throws -> Bool {
+        do {
+            try await readObject(location) { _ in throw StopReading() }
+            return true
+        } catch is StopReading {
+            return true
+        } catch let error as TrailProofError where error.code == .objectNotFound {
+            return false
+        }
+    }
+}
+
+private struct StopReading: Error {}

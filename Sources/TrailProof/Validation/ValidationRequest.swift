@@ -1,0 +1,35 @@
+import Glibc
+
+/// What to validate: one trail's chain for one account and region over a time range.
+public struct ValidationRequest: Hashable, Sendable {
+    public var trail: TrailARN
+    /// Validate logs delivered on or after this time.
+    public var startTime: Timestamp
+    /// … and on or before this time.
+    public var endTime: Timestamp
+    /// Where the digests and logs are (bucket, prefix, organization, account, source region).
+    public var location: TrailLocation
+    /// How many log files are read at once.
+    public var jobs: Int
+
+    /// Checks the range and builds the location. `accountID` defaults to the ARN's account and
+    /// `region` (the region that delivered the files) to the ARN's home region.
+    public init(trail: TrailARN, startTime: Timestamp, endTime: Timestamp, bucket: String, prefix: String? = nil,
+                accountID: String? = nil, organizationID: String? = nil, region: String? = nil, jobs: Int = 0) throws {
+        guard startTime <= endTime else {
+            throw TrailProofError(.invalidArgument, "Invalid time range specified: start-time must occur before end-time")
+        }
+        self.trail = trail
+        self.startTime = startTime
+        self.endTime = endTime
+        self.location = try TrailLocation(
+            bucket: bucket, prefix: prefix, organizationID: organizationID, accountID: accountID ?? trail.accountID,
+            region: region ?? trail.homeRegion)
+        self.jobs = jobs > 0 ? jobs : ProcessorCount.active
+    }
+}
+
+/// The number of processors this process may use.
+enum ProcessorCount {
+    static var active: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import TrailProof
+
+struct DeliverCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deliver",
+        abstract: "Gzip log documents into log files named and placed as CloudTrail does.",
+        discussion: """
+            Each FILE is a JSON document {"Records": [...]} whose records all have an eventTime; - reads \
+            standard input. Every input is checked before anything is written. Prints the keys written.
+            """
+    )
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var locationOptions: TrailLocationOptions
+
+    @Option(help: "Delivery time (ISO 8601, minute precision; default: now).")
+    var at: String?
+
+    @Argument(help: "Log documents to deliver, or - for standard input.")
+    var files: [String]
+
+    func run() async throws {
+        let store = try storeOptions.openStore(create: true)
+        let time = try at.map { try parseTime($0, option: "--at") } ?? Timestamp.now()
+        var inputs: [LogDelivery.Input] = []
+        for file in files {
+            let data: Data?
+            if file == "-" {
+                data = FileHandle.standardInput.readDataToEndOfFile()
+            } else {
+                data = FileManager.default.contents(atPath: file)
+            }
+            guard let data else { throw TrailProofError(.invalidInput, "cannot read \(file)") }
+            inputs.append(LogDelivery.Input(source: file == "-" ? "standard input" : file, bytes: Array(data)))
+        }
+        let delivery = LogDelivery(store: store, location: try locationOptions.location())
+        for object in try await delivery.deliver(inputs, at: time) {
+            Console.output(object.uri + "\n")
+        }
+    }
+}

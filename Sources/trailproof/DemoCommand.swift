@@ -16,7 +16,11 @@ struct DemoCommand: AsyncParsableCommand {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("trailproof-demo-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer {
-            if keep { Console.output("The sample store and keyring are kept in \(folder)\n") } else { try? FileManager.default.removeItem(atPath: folder) }
+            if keep {
+                Console.output("The sample store and keyring are kept in \(folder)\n")
+            } else {
+                try? FileManager.default.removeItem(atPath: folder)
+            }
         }
         let store = try LocalStore.create(root: folder + "/store")
         Console.output("== Making a sample trail: \(SampleTrail.hours) hours, 2 log files an hour, a signed digest an hour\n")
@@ -43,7 +47,8 @@ struct DemoCommand: AsyncParsableCommand {
         guard clean.isValid, !tampered.isValid, tampered.invalidLogs >= 1, tampered.invalidDigests >= 1 else {
             throw TrailProofError(.invalidInput, "the demo did not behave as expected; please report this")
         }
-        Console.output("""
+        Console.output(
+            """
             == Caught: \(tampered.invalidDigests) digest and \(tampered.invalidLogs) log file INVALID; \
             validate-logs exits 1 on such a trail, 0 on the untouched one.\n
             """)

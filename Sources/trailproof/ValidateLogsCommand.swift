@@ -16,7 +16,9 @@ struct ValidateLogsCommand: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Option(help: ArgumentHelp("Public keys in the ListPublicKeys shape (keyring public-keys.json, or `aws cloudtrail list-public-keys` output).", valueName: "FILE"))
+    @Option(
+        help: ArgumentHelp(
+            "Public keys in the ListPublicKeys shape (keyring public-keys.json, or `aws cloudtrail list-public-keys` output).", valueName: "FILE"))
     var publicKeys: String
 
     @Option(help: "The trail ARN, arn:aws:cloudtrail:REGION:ACCOUNT:trail/NAME.")

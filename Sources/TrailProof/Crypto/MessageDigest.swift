@@ -1,5 +1,5 @@
-public import Foundation
 import COpenSSLCrypto
+public import Foundation
 
 /// A streaming message digest (SHA-256 or MD5) on OpenSSL's EVP interface.
 ///

@@ -60,19 +60,7 @@ public final class RSAPrivateKey: @unchecked Sendable {
 
     /// The matching public key.
     public func publicKey() throws -> RSAPublicKey {
-        let der = withPublicDER { $0 }
-        return try RSAPublicKey(der: der)
-    }
-
-    private func withPublicDER<Result>(_ body: ([UInt8]) -> Result) -> Result {
-        let length = i2d_PublicKey(key, nil)
-        precondition(length > 0, "i2d_PublicKey failed on a generated RSA key")
-        var output = [UInt8](repeating: 0, count: Int(length))
-        output.withUnsafeMutableBufferPointer { buffer in
-            var cursor: UnsafeMutablePointer<UInt8>? = buffer.baseAddress
-            _ = i2d_PublicKey(key, &cursor)
-        }
-        return body(output)
+        try RSAPublicKey(der: RSAPublicKey.pkcs1DER(of: key))
     }
 
     /// Signs `message` with RSASSA-PKCS1-v1_5 and SHA-256.

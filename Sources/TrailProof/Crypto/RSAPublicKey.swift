@@ -59,7 +59,10 @@ public final class RSAPublicKey: @unchecked Sendable {
     public var bits: Int { Int(EVP_PKEY_get_bits(key)) }
 
     /// The key as PKCS#1 `RSAPublicKey` DER, the form CloudTrail publishes and fingerprints.
-    public var pkcs1DER: [UInt8] {
+    public var pkcs1DER: [UInt8] { Self.pkcs1DER(of: key) }
+
+    /// The public half of an RSA `EVP_PKEY` (public or private) as PKCS#1 `RSAPublicKey` DER.
+    static func pkcs1DER(of key: OpaquePointer) -> [UInt8] {
         let length = i2d_PublicKey(key, nil)
         precondition(length > 0, "i2d_PublicKey failed on a loaded RSA key")
         var output = [UInt8](repeating: 0, count: Int(length))

@@ -11,8 +11,10 @@ public struct DigestFile: Hashable, Sendable {
         public var newestEventTime: String
         public var oldestEventTime: String
 
-        public init(location: ObjectLocation, hashValue: String, hashAlgorithm: String = "SHA-256",
-                    newestEventTime: String, oldestEventTime: String) {
+        public init(
+            location: ObjectLocation, hashValue: String, hashAlgorithm: String = "SHA-256",
+            newestEventTime: String, oldestEventTime: String
+        ) {
             self.location = location
             self.hashValue = hashValue
             self.hashAlgorithm = hashAlgorithm
@@ -51,10 +53,12 @@ public struct DigestFile: Hashable, Sendable {
     public var previous: PreviousDigest?
     public var logFiles: [LogFileEntry]
 
-    public init(awsAccountID: String, startTime: Timestamp, endTime: Timestamp, location: ObjectLocation,
-                publicKeyFingerprint: String, signatureAlgorithm: String = "SHA256withRSA",
-                newestEventTime: String?, oldestEventTime: String?, previous: PreviousDigest?,
-                logFiles: [LogFileEntry]) {
+    public init(
+        awsAccountID: String, startTime: Timestamp, endTime: Timestamp, location: ObjectLocation,
+        publicKeyFingerprint: String, signatureAlgorithm: String = "SHA256withRSA",
+        newestEventTime: String?, oldestEventTime: String?, previous: PreviousDigest?,
+        logFiles: [LogFileEntry]
+    ) {
         self.awsAccountID = awsAccountID
         self.startTime = startTime
         self.endTime = endTime
@@ -102,8 +106,10 @@ public struct DigestFile: Hashable, Sendable {
 
     /// The exact bytes CloudTrail signs: end time, location, hash of the stored (uncompressed)
     /// digest bytes and the previous signature (`null` for the first digest of a chain).
-    public static func stringToSign(endTime: String, location: ObjectLocation, uncompressedBytes: [UInt8],
-                                    previousSignature: String?) -> [UInt8] {
+    public static func stringToSign(
+        endTime: String, location: ObjectLocation, uncompressedBytes: [UInt8],
+        previousSignature: String?
+    ) -> [UInt8] {
         let hash = MessageDigest.sha256Hex(uncompressedBytes)
         let text = "\(endTime)\n\(location.bucket)/\(location.key)\n\(hash)\n\(previousSignature ?? "null")"
         return Array(text.utf8)

@@ -89,7 +89,8 @@ public struct TrailLocation: Hashable, Sendable {
     /// The key of a digest whose window ends at `endTime`.
     public func digestKey(trailName: String, homeRegion: String, endTime: Timestamp, backfill: Bool = false) -> String {
         let suffix = backfill ? "_backfill" : ""
-        return "\(digestPrefix)\(endTime.datePath)/\(accountID)_CloudTrail-Digest_\(region)_\(trailName)_\(homeRegion)_\(endTime.compactSeconds)\(suffix).json.gz"
+        return
+            "\(digestPrefix)\(endTime.datePath)/\(accountID)_CloudTrail-Digest_\(region)_\(trailName)_\(homeRegion)_\(endTime.compactSeconds)\(suffix).json.gz"
     }
 
     /// The delivery time of a log key of this account and region, or nil if the key is not one.

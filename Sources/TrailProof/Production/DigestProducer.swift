@@ -156,7 +156,8 @@ public struct DigestProducer: Sendable {
                 let stored = try await store.getObject(object)
                 let document: [UInt8]
                 do { document = try GzipInflater.decompressWhole(stored.bytes) } catch {
-                    throw TrailProofError(.invalidInput, "log file \(object.uri) is not a single complete gzip stream (\(error)); refusing to sign it")
+                    throw TrailProofError(
+                        .invalidInput, "log file \(object.uri) is not a single complete gzip stream (\(error)); refusing to sign it")
                 }
                 let times = try LogDocument.eventTimeRange(of: document, source: "log file \(object.uri)")
                 entries.append(

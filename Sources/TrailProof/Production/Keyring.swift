@@ -93,8 +93,9 @@ public struct Keyring: Sendable {
     /// The key pair that signs a digest ending at `time` in `region`: the newest-starting key
     /// whose window contains `time`.
     public func signingKey(region: String, at time: Timestamp) throws -> (key: Key, privateKey: RSAPrivateKey) {
-        guard let key = keys.filter({ $0.region == region && $0.validityStart <= time && time <= $0.validityEnd })
-            .max(by: { $0.validityStart < $1.validityStart })
+        guard
+            let key = keys.filter({ $0.region == region && $0.validityStart <= time && time <= $0.validityEnd })
+                .max(by: { $0.validityStart < $1.validityStart })
         else {
             throw TrailProofError(
                 .keyringFailure,

@@ -14,8 +14,10 @@ public struct ValidationRequest: Hashable, Sendable {
 
     /// Checks the range and builds the location. `accountID` defaults to the ARN's account and
     /// `region` (the region that delivered the files) to the ARN's home region.
-    public init(trail: TrailARN, startTime: Timestamp, endTime: Timestamp, bucket: String, prefix: String? = nil,
-                accountID: String? = nil, organizationID: String? = nil, region: String? = nil, jobs: Int = 0) throws {
+    public init(
+        trail: TrailARN, startTime: Timestamp, endTime: Timestamp, bucket: String, prefix: String? = nil,
+        accountID: String? = nil, organizationID: String? = nil, region: String? = nil, jobs: Int = 0
+    ) throws {
         guard startTime <= endTime else {
             throw TrailProofError(.invalidArgument, "Invalid time range specified: start-time must occur before end-time")
         }

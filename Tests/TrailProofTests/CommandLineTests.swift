@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+
+@testable import TrailProof
+
+@Suite("The trailproof command")
+struct CommandLineTests {
+    @Test("Exit statuses: 2 for a wrong command line, 3 for a run stopped by an error")
+    func exitStatuses() throws {
+        let folder = try TestEnvironment.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let missingFlag = try trailproof(["validate-logs", "--store", folder.path])
+        #expect(missingFlag.status == 2 && missingFlag.standardError.contains("--public-keys"), "\(missingFlag)")
+        let badARN = try trailproof([
+            "validate-logs", "--store", folder.path, "--public-keys", "x", "--trail-arn", "nope", "--start-time", "2026-01-01", "--s3-bucket", "bkt",
+        ])
+        #expect(badARN.status == 2 && badARN.standardError.contains("Invalid trail ARN provided: nope"), "\(badARN)")
+        let badRange = try trailproof([
+            "validate-logs", "--store", folder.path, "--public-keys", "x", "--trail-arn", "arn:aws:cloudtrail:us-east-1:111122223333:trail/abc",
+            "--start-time", "2026-01-02", "--end-time", "2026-01-01", "--s3-bucket", "bkt",
+        ])
+        #expect(badRange.status == 2 && badRange.standardError.contains("start-time must occur before end-time"), "\(badRange)")
+        let missingKeys = try trailproof([
+            "validate-logs", "--store", folder.path, "--public-keys", folder.path + "/none.json", "--trail-arn",
+            "arn:aws:cloudtrail:us-east-1:111122223333:trail/abc", "--start-time", "2026-01-01", "--s3-bucket", "bkt",
+        ])
+        #expect(missingKeys.status == 3 && missingKeys.standardError.contains("none.json"), "\(missingKeys)")
+        let missingStore = try trailproof([
+            "validate-logs", "--store", folder.path + "/nowhere", "--public-keys",
+            TestEnvironment.repositoryRoot.path + "/keys/test-keyring/public-keys.json",
+            "--trail-arn", "arn:aws:cloudtrail:us-east-1:111122223333:trail/abc", "--start-time", "2026-01-01", "--s3-bucket", "bkt",
+        ])
+        #expect(missingStore.status == 3 && missingStore.standardError.contains("nowhere"), "\(missingStore)")
+        let help = try trailproof(["--help"])
+        #expect(help.status == 0 && help.standardOutput.contains("validate-logs"))
+    }
+
+    @Test("deliver reads standard input and refuses a malformed file by name, writing nothing")
+    func deliver() throws {
+        let folder = try TestEnvironment.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bad = folder.appendingPathComponent("bad.json")
+        try Data("{\"Records\": [}".utf8).write(to: bad)
+        let location = [
+            "--store", folder.path + "/store", "--bucket", "bkt", "--account-id", "111122223333", "--region", "us-east-1", "--at",
+            "2026-01-01T00:00:00Z",
+        ]
+        let refused = try trailproof(
+            ["deliver"] + location + ["-", bad.path], input: Data(SampleTrail.sampleLog(at: Timestamp(year: 2026, month: 1, day: 1), user: "u")))
+        #expect(refused.status == 3 && refused.standardError.contains("bad.json"), "\(refused)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/store/bkt"))
+        let accepted = try trailproof(
+            ["deliver"] + location + ["-"], input: Data(SampleTrail.sampleLog(at: Timestamp(year: 2026, month: 1, day: 1), user: "u")))
+        #expect(
+            accepted.status == 0
+                && accepted.standardOutput.hasPrefix(
+                    "s3://bkt/AWSLogs/111122223333/CloudTrail/us-east-1/2026/01/01/111122223333_CloudTrail_us-east-1_20260101T0000Z_")
+        )
+    }
+
+    @Test("The demo catches the tampered log and digest")
+    func demo() throws {
+        let result = try trailproof(["demo"])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.standardOutput.contains("INVALID: hash value doesn't match"))
+        #expect(result.standardOutput.contains("INVALID: signature verification failed"))
+    }
+}

@@ -1,0 +1,81 @@
+import Testing
+
+@testable import TrailProof
+
+@Suite("Times, keys and layout")
+struct FormatTests {
+    @Test("Timestamps print and parse in CloudTrail's forms")
+    func timestamps() throws {
+        let time = Timestamp(year: 2024, month: 2, day: 29, hour: 23, minute: 59, second: 7)
+        #expect(time.iso8601 == "2024-02-29T23:59:07Z")
+        #expect(time.compactSeconds == "20240229T235907Z")
+        #expect(time.compactMinutes == "20240229T2359Z")
+        #expect(time.datePath == "2024/02/29")
+        #expect(Timestamp(iso8601: "2024-02-29T23:59:07Z") == time)
+        #expect(Timestamp(iso8601: "2024-03-01T01:59:07+02:00") == time)
+        #expect(Timestamp(iso8601: "2024-02-29 23:59:07.123456Z") == time)
+        #expect(Timestamp(iso8601: "2024-02-29")?.iso8601 == "2024-02-29T00:00:00Z")
+        #expect(Timestamp(compact: "20240229T235907Z") == time)
+        #expect(Timestamp(secondsSinceEpoch: -1).iso8601 == "1969-12-31T23:59:59Z")
+        for bad in ["2023-02-29", "2024-13-01", "2024-01-01T24:00:00Z", "2024-01-01T00:00:00Zjunk", "yesterday", ""] {
+            #expect(Timestamp(iso8601: bad) == nil, "\(bad)")
+        }
+        #expect(Timestamp(strictDigestForm: "2024-02-29T23:59:07+00:00") == nil)
+        #expect(time.hourFloor.iso8601 == "2024-02-29T23:00:00Z")
+    }
+
+    @Test(
+        "Object keys that a path could be tricked by are refused",
+        arguments: ["", "/etc/passwd", "a/../b", "..", "a/./b", "a//b", "a/", "a\\b", "a\u{0}b", "a\nb", String(repeating: "k", count: 1025)])
+    func unsafeKeys(_ key: String) {
+        #expect(throws: TrailProofError(.invalidObjectKey, "")) { try ObjectLocation.validateKey(key) }
+    }
+
+    @Test("Ordinary keys, including dots inside names, are accepted")
+    func safeKeys() throws {
+        for key in ["a", "AWSLogs/1/CloudTrail/x.json.gz", "a/..b/c..", "a/.hidden", "ü/€"] {
+            try ObjectLocation.validateKey(key)
+        }
+        for bucket in ["..", ".metadata", "a", "a/b", "-ab", "ab-"] {
+            #expect(throws: TrailProofError(.invalidObjectKey, "")) { try ObjectLocation.validateBucket(bucket) }
+        }
+    }
+
+    @Test("Log and digest keys are built and read back as CloudTrail names them")
+    func layout() throws {
+        let location = try TrailLocation(
+            bucket: "b-1", prefix: "p/q/", organizationID: "o-abcdefghij", accountID: "111122223333", region: "eu-west-1")
+        let time = Timestamp(year: 2026, month: 1, day: 2, hour: 3, minute: 4)
+        let log = location.logKey(deliveredAt: time, unique: "ABCDEFGHIJ012345")
+        #expect(
+            log
+                == "p/q/AWSLogs/o-abcdefghij/111122223333/CloudTrail/eu-west-1/2026/01/02/111122223333_CloudTrail_eu-west-1_20260102T0304Z_ABCDEFGHIJ012345.json.gz"
+        )
+        #expect(location.logDeliveryTime(ofKey: log) == time)
+        #expect(location.logDeliveryTime(ofKey: log.replacingOccurrences(of: "2026/01/02", with: "2026/01/03")) == nil)
+        let digest = location.digestKey(trailName: "t-1", homeRegion: "us-east-1", endTime: time)
+        #expect(
+            digest
+                == "p/q/AWSLogs/o-abcdefghij/111122223333/CloudTrail-Digest/eu-west-1/2026/01/02/111122223333_CloudTrail-Digest_eu-west-1_t-1_us-east-1_20260102T030400Z.json.gz"
+        )
+        #expect(location.digestEndTime(ofKey: digest, trailName: "t-1", homeRegion: "us-east-1")?.end == time)
+        #expect(location.digestEndTime(ofKey: digest, trailName: "t-2", homeRegion: "us-east-1") == nil)
+        let backfill = location.digestKey(trailName: "t-1", homeRegion: "us-east-1", endTime: time, backfill: true)
+        #expect(location.digestEndTime(ofKey: backfill, trailName: "t-1", homeRegion: "us-east-1")?.backfill == true)
+        #expect(throws: TrailProofError(.invalidArgument, "")) {
+            try TrailLocation(bucket: "b-1", prefix: nil, organizationID: nil, accountID: "12345", region: "us-east-1")
+        }
+        #expect(throws: TrailProofError(.invalidObjectKey, "")) {
+            try TrailLocation(bucket: "b-1", prefix: "../x", organizationID: nil, accountID: "111122223333", region: "us-east-1")
+        }
+    }
+
+    @Test("Trail ARNs are read as aws-cli reads them")
+    func trailARN() throws {
+        let arn = try TrailARN("arn:aws-cn:cloudtrail:cn-north-1:111122223333:trail/my.trail")
+        #expect(arn.homeRegion == "cn-north-1" && arn.accountID == "111122223333" && arn.trailName == "my.trail")
+        for bad in ["arn:aws:cloudtrail:us-east-1:1111:trail/x", "arn:aws:s3:us-east-1:111122223333:trail/x", "trail/x"] {
+            #expect(throws: TrailProofError(.invalidArgument, "")) { try TrailARN(bad) }
+        }
+    }
+}

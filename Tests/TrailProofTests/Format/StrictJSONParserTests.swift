@@ -1,0 +1,48 @@
+import Testing
+
+@testable import TrailProof
+
+@Suite("Strict JSON")
+struct StrictJSONParserTests {
+    private func parse(_ text: String) throws -> JSONValue { try StrictJSONParser.parse(Array(text.utf8)) }
+
+    @Test("Reads documents, keeping member order and number text")
+    func reads() throws {
+        let value = try parse(#" {"b": [1, -2.5e3, true, null], "a": "x\u00e9\ud83d\ude00\n"} "#)
+        guard case .object(let members) = value else { Issue.record("not an object"); return }
+        #expect(members.map(\.key) == ["b", "a"])
+        #expect(value["b"] == .array([.number("1"), .number("-2.5e3"), .bool(true), .null]))
+        #expect(value["a"] == .string("xé😀\n"))
+    }
+
+    @Test(
+        "Refuses what lenient parsers accept",
+        arguments: [
+            #"{"a": 1, "a": 2}"#, #"{"a": 1} x"#, #"[1,]"#, #"{"a":1,}"#, "[01]", "[1.]", "['a']", #"["\ud800"]"#,
+            #"["\udc00x"]"#, "[\"a\u{01}\"]", "", "nul", #"{"a" 1}"#, #"["\x"]"#,
+        ])
+    func refuses(_ text: String) {
+        #expect(throws: StrictJSONParser.Failure.self) { try parse(text) }
+    }
+
+    @Test("Refuses invalid and overlong UTF-8")
+    func refusesBadUTF8() {
+        for bytes: [UInt8] in [[0x22, 0xC0, 0xAF, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0x22, 0xFF, 0x22], [0x22, 0xE2, 0x82, 0x22]] {
+            #expect(throws: StrictJSONParser.Failure.self) { try StrictJSONParser.parse(bytes) }
+        }
+    }
+
+    @Test("Refuses nesting deeper than the limit instead of exhausting the stack")
+    func depthLimit() {
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(throws: StrictJSONParser.Failure.self) { try parse(deep) }
+    }
+
+    @Test("Writes compact JSON as Jackson does: / unescaped, control characters escaped")
+    func writes() throws {
+        let value = JSONValue.object([("k/1", .string("a/b\"c\\\u{01}é")), ("n", .null), ("l", .array([]))])
+        let text = String(decoding: value.serialized(), as: UTF8.self)
+        #expect(text == #"{"k/1":"a/b\"c\\\u0001é","n":null,"l":[]}"#)
+        #expect(try StrictJSONParser.parse(value.serialized()) == value)
+    }
+}

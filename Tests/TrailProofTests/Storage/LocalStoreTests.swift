@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+
+@testable import TrailProof
+
+@Suite("Local store")
+struct LocalStoreTests {
+    @Test("Objects and metadata round-trip; listing is in S3 order with prefix and start-after")
+    func roundTrip() async throws {
+        let folder = try TestEnvironment.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try LocalStore.create(root: folder.path)
+        for key in ["a/b/2", "a/b/10", "a/c", "a/bz", "b", "a/B", "a/b/é"] {
+            try await store.putObject(ObjectLocation(bucket: "bkt", key: key), bytes: Array(key.utf8), metadata: [:], overwrite: false)
+        }
+        let object = ObjectLocation(bucket: "bkt", key: "a/b/2")
+        try await store.putObject(object, bytes: [1, 2, 3], metadata: ["signature": "ab", "Signature-Algorithm": "SHA256withRSA"], overwrite: true)
+        let stored = try await store.getObject(object)
+        #expect(stored.bytes == [1, 2, 3])
+        #expect(stored.metadata == ["signature": "ab", "signature-algorithm": "SHA256withRSA"])
+        #expect(FileManager.default.fileExists(atPath: folder.path + "/.metadata/bkt/a/b/2.json"))
+        #expect(try await store.listKeys(bucket: "bkt", prefix: "a/", startAfter: nil) == ["a/B", "a/b/10", "a/b/2", "a/b/é", "a/bz", "a/c"])
+        #expect(try await store.listKeys(bucket: "bkt", prefix: "a/b", startAfter: "a/b/10") == ["a/b/2", "a/b/é", "a/bz"])
+        #expect(try await store.listKeys(bucket: "bkt", prefix: "a/b/", startAfter: nil) == ["a/b/10", "a/b/2", "a/b/é"])
+        #expect(try await store.listKeys(bucket: "nobucket", prefix: "", startAfter: nil) == [])
+        // Overwriting with no metadata must not leave the old metadata behind.
+        try await store.putObject(object, bytes: [4], metadata: [:], overwrite: true)
+        #expect(try await store.getObject(object).metadata.isEmpty)
+        await #expect(throws: TrailProofError(.objectNotFound, "")) { try await store.getObject(ObjectLocation(bucket: "bkt", key: "a/zzz")) }
+    }
+
+    @Test("An existing object is never overwritten when overwriting is refused, and no temporary file is left")
+    func noOverwrite() async throws {
+        let folder = try TestEnvironment.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try LocalStore.create(root: folder.path)
+        let object = ObjectLocation(bucket: "bkt", key: "digest.json.gz")
+        try await store.putObject(object, bytes: [1], metadata: ["signature": "01"], overwrite: false)
+        await #expect(throws: TrailProofError(.objectExists, "")) {
+            try await store.putObject(object, bytes: [2], metadata: ["signature": "02"], overwrite: false)
+        }
+        let stored = try await store.getObject(object)
+        #expect(stored.bytes == [1] && stored.metadata["signature"] == "01")
+        // A file where a folder is needed: the write fails and leaves nothing behind.
+        await #expect(throws: TrailProofError(.storageFailure, "")) {
+            try await store.putObject(ObjectLocation(bucket: "bkt", key: "digest.json.gz/inner"), bytes: [3], metadata: [:], overwrite: true)
+        }
+        let leftovers = FileManager.default.enumerator(atPath: folder.path)!.compactMap { $0 as? String }.filter {
+            $0.contains(LocalStore.temporaryMarker)
+        }
+        #expect(leftovers.isEmpty, "\(leftovers)")
+    }
+
+    @Test("Unsafe keys are refused before anything is read or written")
+    func unsafeKeys() async throws {
+        let folder = try TestEnvironment.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try LocalStore.create(root: folder.appendingPathComponent("store").path)
+        try Data("secret".utf8).write(to: folder.appendingPathComponent("secret"))
+        for key in ["../../secret", "/etc/passwd", "a/../../../secret", "a//b", "a\\b"] {
+            await #expect(throws: TrailProofError(.invalidObjectKey, ""), "\(key)") {
+                try await store.getObject(ObjectLocation(bucket: "bkt", key: key))
+            }
+            await #expect(throws: TrailProofError(.invalidObjectKey, ""), "\(key)") {
+                try await store.putObject(ObjectLocation(bucket: "bkt", key: key), bytes: [0], metadata: [:], overwrite: true)
+            }
+        }
+        await #expect(throws: TrailProofError(.invalidObjectKey, "")) { try await store.getObject(ObjectLocation(bucket: "..", key: "secret")) }
+        #expect(try String(contentsOf: folder.appendingPathComponent("secret"), encoding: .utf8) == "secret")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["secret", "store"])
+    }
+
+    @Test("Symbolic links inside the store are never followed, for reading, writing or listing")
+    func symlinks() async throws {
+        let folder = try TestEnvironment.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outside = folder.appendingPathComponent("outside")
+        try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+        try Data("secret".utf8).write(to: outside.appendingPathComponent("file"))
+        let store = try LocalStore.create(root: folder.appendingPathComponent("store").path)
+        try await store.putObject(ObjectLocation(bucket: "bkt", key: "real"), bytes: [1], metadata: [:], overwrite: false)
+        try FileManager.default.createSymbolicLink(atPath: store.root + "/bkt/linkdir", withDestinationPath: outside.path)
+        try FileManager.default.createSymbolicLink(atPath: store.root + "/bkt/linkfile", withDestinationPath: outside.path + "/file")
+        for key in ["linkdir/file", "linkfile"] {
+            await #expect(throws: TrailProofError(.storageFailure, ""), "\(key)") {
+                try await store.getObject(ObjectLocation(bucket: "bkt", key: key))
+            }
+        }
+        await #expect(throws: TrailProofError(.storageFailure, "")) {
+            try await store.putObject(ObjectLocation(bucket: "bkt", key: "linkdir/new"), bytes: [0], metadata: [:], overwrite: true)
+        }
+        #expect(!FileManager.default.fileExists(atPath: outside.path + "/new"))
+        #expect(try await store.listKeys(bucket: "bkt", prefix: "", startAfter: nil) == ["real"])
+    }
+}

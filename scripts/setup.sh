@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what TrailProof builds and tests with, if it is missing:
+#   Debian: libssl-dev (OpenSSL 3 libcrypto), zlib1g-dev, pkg-config
+#   PyPI:   awscli==1.45.11 and moto==5.2.1 (the aws-cli oracle the tests compare against)
+# Safe to run again; it installs only what is absent. Swift 6 must be on PATH or in /opt/swift.
+set -euo pipefail
+
+if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
+    export PATH="/opt/swift/usr/bin:$PATH"
+fi
+command -v swift >/dev/null 2>&1 || { echo "setup: Swift 6 is needed (swift not on PATH, nor in /opt/swift)" >&2; exit 1; }
+
+missing=()
+for package in libssl-dev zlib1g-dev pkg-config python3-pip; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+    [ "$(id -u)" = 0 ] && sudo="" || sudo="sudo"
+    # python3-pip is only needed when pip itself is absent.
+    if command -v pip3 >/dev/null 2>&1 || python3 -m pip --version >/dev/null 2>&1; then
+        missing=("${missing[@]/python3-pip}")
+    fi
+    if [ -n "$(echo "${missing[@]}" | tr -d ' ')" ]; then
+        echo "setup: installing ${missing[*]}"
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq ${missing[*]} >/dev/null
+    fi
+fi
+
+python_has() { python3 -c "import importlib.metadata as m, sys; sys.exit(0 if m.version('$1') == '$2' else 1)" 2>/dev/null; }
+if ! python_has awscli 1.45.11 || ! python_has moto 5.2.1; then
+    echo "setup: installing awscli==1.45.11 moto==5.2.1"
+    python3 -m pip install --quiet --disable-pip-version-check awscli==1.45.11 moto==5.2.1 \
+        || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages awscli==1.45.11 moto==5.2.1
+fi

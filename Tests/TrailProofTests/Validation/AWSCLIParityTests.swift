@@ -155,3 +155,60 @@ struct AWSCLIParityTests {
         #expect(ours.standardOutput == awscli.standardOutput)
     }
 }
+
+@Suite("Backfill digests")
+struct BackfillParityTests {
+    @Test("A backfill digest, as AWS writes one, validates in aws-cli's second pass and in ours alike")
+    func backfillMatchesAWSCLI() async throws {
+        let folder = try TestEnvironment.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let trail = try ScenarioTrail.make(in: folder)
+        let store = try LocalStore(root: trail.store)
+        let location = try TrailLocation(
+            bucket: ScenarioTrail.bucket, prefix: ScenarioTrail.prefix, organizationID: nil, accountID: ScenarioTrail.accountID,
+            region: ScenarioTrail.region)
+        // A late log for hour 1, covered by a backfill digest signed with the test key.
+        let late = try await LogDelivery(store: store, location: location)
+            .deliver(
+                [.init(source: "late", bytes: SampleTrail.sampleLog(at: Timestamp(year: 2026, month: 1, day: 1, hour: 1, minute: 40), user: "late"))],
+                at: Timestamp(year: 2026, month: 1, day: 1, hour: 8, minute: 55))[0]
+        let end = Timestamp(year: 2026, month: 1, day: 1, hour: 2)
+        let object = ObjectLocation(
+            bucket: ScenarioTrail.bucket,
+            key: location.digestKey(trailName: ScenarioTrail.trailName, homeRegion: ScenarioTrail.region, endTime: end, backfill: true))
+        let document = try GzipInflater.decompressWhole(try await store.getObject(late).bytes)
+        let digest = DigestFile(
+            awsAccountID: ScenarioTrail.accountID, startTime: end.adding(seconds: -3600), endTime: end, location: object,
+            publicKeyFingerprint: "", newestEventTime: "2026-01-01T01:41:00Z", oldestEventTime: "2026-01-01T01:40:00Z", previous: nil,
+            logFiles: [
+                .init(
+                    location: late, hashValue: MessageDigest.sha256Hex(document), newestEventTime: "2026-01-01T01:41:00Z",
+                    oldestEventTime: "2026-01-01T01:40:00Z")
+            ])
+        try await SignedDigests.put(digest, into: store)
+        var metadata = try await store.getObject(object).metadata
+        metadata["backfill-generation-timestamp"] = "2026-01-01T08:56:00Z"
+        try await store.putObject(object, bytes: try await store.getObject(object).bytes, metadata: metadata, overwrite: true)
+        // The scenario's keyring does not hold the test key: publish both.
+        var keys = try PublicKeyList(contentsOfFile: trail.publicKeys)
+        keys.entries += try SignedDigests.testPublicKeys.entries
+        try Data(keys.serialized()).write(to: URL(fileURLWithPath: trail.publicKeys))
+
+        let (ours, awscli) = try trail.validateWithBoth(verbose: true)
+        #expect(
+            awscli.status == 0 && awscli.standardOutput.contains("(backfill) Digest file\ts3://\(ScenarioTrail.bucket)/\(object.key)\tvalid"),
+            "\(awscli)")
+        #expect(awscli.standardOutput.contains("1/1 backfill digest files valid"), "\(awscli)")
+        #expect(ours == awscli)
+
+        // Without its generation timestamp a backfill digest is invalid format, for both.
+        metadata["backfill-generation-timestamp"] = nil
+        try await store.putObject(object, bytes: try await store.getObject(object).bytes, metadata: metadata, overwrite: true)
+        let (ours2, awscli2) = try trail.validateWithBoth(verbose: false)
+        #expect(
+            awscli2.status == 1
+                && awscli2.standardError.contains("(backfill) Digest file\ts3://\(ScenarioTrail.bucket)/\(object.key)\tINVALID: invalid format"),
+            "\(awscli2)")
+        #expect(ours2 == awscli2)
+    }
+}

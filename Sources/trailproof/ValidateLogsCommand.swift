@@ -1,18 +1,25 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import TrailProof
 
 struct ValidateLogsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate-logs",
-        abstract: "Validate digests and log files as `aws cloudtrail validate-logs` does, on a local store.",
+        abstract: "Validate digests and log files as `aws cloudtrail validate-logs` does, and what it cannot see.",
         discussion: """
             Walks the digest chain back from the newest digest in the range, verifies every signature \
-            and re-hashes every log file, printing aws-cli's lines: INVALID lines on standard error, \
-            valid ones on standard output with --verbose. Exit status: 0 all valid, 1 something \
-            INVALID, 2 bad arguments, 3 stopped (unreadable store or key list, no public keys in range).
+            and link, re-hashes every log file, and prints aws-cli's lines: INVALID and UNVERIFIED lines \
+            on standard error, valid ones on standard output with --verbose. With --checks full (the \
+            default) it also reports broken links, every missing hour, a truncated tail, log files no \
+            digest lists, and keys used outside their validity. Exit status: 0 all valid, 1 something \
+            INVALID or UNVERIFIED, 2 bad arguments, 3 stopped (unreadable store or key list, no public \
+            keys in range).
             """
     )
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json, junit
+    }
 
     @OptionGroup var storeOptions: StoreOptions
 
@@ -45,6 +52,32 @@ struct ValidateLogsCommand: AsyncParsableCommand {
     @Option(help: "The region that delivered the files (default: the ARN's region).")
     var region: String?
 
+    @Flag(help: "Validate every region's chain of the trail found under the bucket.")
+    var allRegions = false
+
+    @Flag(help: "Validate every account's chain found under the bucket (organization trails).")
+    var allAccounts = false
+
+    @Option(help: ArgumentHelp("full: every check (default); aws-cli: only aws-cli's checks, for identical output.", valueName: "full|aws-cli"))
+    var checks: ValidationRequest.CheckLevel = .full
+
+    @Option(
+        help: ArgumentHelp(
+            "Digest signatures for a store without metadata (aws s3 sync): a JSON object of object key to hex signature.", valueName: "FILE"))
+    var signatures: String?
+
+    @Option(help: ArgumentHelp("Record the newest validated digest here; later runs must reach it through the chain.", valueName: "FILE"))
+    var state: String?
+
+    @Flag(help: "With --state: validate only what is newer than the recorded digest.")
+    var onlyNew = false
+
+    @Option(help: "What standard output gets: text (aws-cli's format), json or junit.")
+    var output: OutputFormat = .text
+
+    @Option(help: ArgumentHelp("Also write the machine report to FILE: JUnit XML if it ends in .xml, else JSON.", valueName: "FILE"))
+    var report: String?
+
     @Option(help: "Log files read at once (default: number of processors).")
     var jobs = 0
 
@@ -53,23 +86,140 @@ struct ValidateLogsCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard jobs >= 0 else { throw ValidationError("--jobs must be 0 (automatic) or more") }
+        guard !onlyNew || state != nil else { throw ValidationError("--only-new needs --state FILE") }
+        guard checks == .full || (state == nil && signatures == nil && !onlyNew) else {
+            throw ValidationError("--state, --only-new and --signatures need --checks full")
+        }
     }
 
     func run() async throws {
         let trail = try TrailARN(trailArn)
         let start = try parseTime(startTime, option: "--start-time")
         let end = try endTime.map { try parseTime($0, option: "--end-time") } ?? Timestamp.now()
-        let request = try ValidationRequest(
-            trail: trail, startTime: start, endTime: end, bucket: s3Bucket, prefix: s3Prefix, accountID: accountId,
-            organizationID: organizationId, region: region, jobs: jobs)
+        let base = try ValidationRequest(
+            trail: trail, startTime: start, endTime: end, bucket: s3Bucket, prefix: s3Prefix, accountID: accountId, organizationID: organizationId,
+            region: region, jobs: jobs)
         let keys = try PublicKeyList(contentsOfFile: publicKeys)
         let store = try storeOptions.openStore(create: false)
-        var report = TextReport(
-            output: TextReport.Output(standardOutput: Console.output, standardError: Console.rawError), verbose: verbose)
-        report.writeStart(trail: trail, start: start, end: end)
-        let validator = TrailValidator(store: store, publicKeys: keys, request: request)
-        let summary = try await validator.validate { report.write($0) }
-        report.writeSummary(summary)
+        let knownSignatures = try signatures.map(Self.readSignatures) ?? [:]
+        var savedState = try state.map { try ValidationState(contentsOfFile: $0) }
+
+        var chains = [ChainDiscovery.Chain(accountID: base.location.accountID, region: base.location.region)]
+        if allRegions || allAccounts {
+            chains = try await ChainDiscovery.discover(
+                store: store, bucket: s3Bucket, prefix: s3Prefix, organizationID: organizationId, trail: trail, accountID: base.location.accountID,
+                region: base.location.region, allAccounts: allAccounts, allRegions: allRegions)
+        }
+
+        let progress = Progress()
+        let textOutput = TextReport.Output(
+            standardOutput: { text in
+                progress.clear(); Console.output(text)
+            },
+            standardError: { text in
+                progress.clear(); Console.rawError(text)
+            })
+        let silent = TextReport.Output(standardOutput: { _ in }, standardError: { _ in })
+        var text = TextReport(output: output == .text ? textOutput : silent, verbose: verbose)
+        text.writeStart(trail: trail, start: start, end: end)
+        var machine = ValidationReport(
+            trail: trail, startTime: start, endTime: end, bucket: s3Bucket, prefix: base.location.prefix, organizationID: organizationId,
+            checks: checks)
+        for chain in chains {
+            var request = try ValidationRequest(
+                trail: trail, startTime: start, endTime: end, bucket: s3Bucket, prefix: s3Prefix, accountID: chain.accountID,
+                organizationID: organizationId, region: chain.region, jobs: jobs)
+            request.checks = checks
+            request.signatures = knownSignatures
+            request.anchor = savedState?.anchor(for: request)
+            request.onlyNew = onlyNew
+            var events: [ValidationEvent] = []
+            let result = try await TrailValidator(store: store, publicKeys: keys, request: request).run { event in
+                events.append(event)
+                text.write(event)
+                progress.count(event)
+            }
+            machine.chains.append(.init(accountID: chain.accountID, region: chain.region, events: events, summary: result.summary))
+            if result.summary.isValid, let anchor = result.newestAnchor { savedState?.record(anchor) }
+        }
+        progress.clear()
+        let summary = machine.summary
+        text.writeSummary(summary)
+        switch output {
+        case .text: break
+        case .json: Console.output(String(decoding: machine.json(), as: UTF8.self))
+        case .junit: Console.output(String(decoding: machine.junit(), as: UTF8.self))
+        }
+        if let report {
+            let bytes = report.hasSuffix(".xml") ? machine.junit() : machine.json()
+            guard FileManager.default.createFile(atPath: report + ".partial", contents: Data(bytes)),
+                (try? FileManager.default.replaceItemAt(URL(fileURLWithPath: report), withItemAt: URL(fileURLWithPath: report + ".partial"))) != nil
+            else {
+                try? FileManager.default.removeItem(atPath: report + ".partial")
+                throw TrailProofError(.storageFailure, "cannot write the report to \(report)")
+            }
+        }
+        if let state, let savedState { try savedState.write(to: state) }
         throw ExitCode(summary.isValid ? ExitStatus.valid : ExitStatus.invalid)
+    }
+
+    /// Reads `{"KEY": "hex signature", …}` (keys may also be s3:// URIs).
+    private static func readSignatures(_ path: String) throws -> [String: String] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw TrailProofError(.invalidInput, "cannot read signatures file \(path)")
+        }
+        guard case .object(let members) = try? StrictJSONParser.parse(Array(data)) else {
+            throw TrailProofError(.invalidInput, "signatures file \(path) is not a JSON object of object key to hex signature")
+        }
+        var signatures: [String: String] = [:]
+        for member in members {
+            guard let value = member.value.stringValue else {
+                throw TrailProofError(.invalidInput, "signatures file \(path): the value for \(member.key) is not a string")
+            }
+            signatures[member.key] = value
+        }
+        return signatures
+    }
+}
+
+extension ValidationRequest.CheckLevel: ExpressibleByArgument {}
+
+/// A one-line progress count on standard error, shown only on a terminal and only once a run
+/// has taken more than a second.
+///
+/// `@unchecked Sendable`: every mutable field is read and written under `lock`.
+final class Progress: @unchecked Sendable {
+    private let lock = NSLock()
+    private let started = Date()
+    private let enabled = isatty(STDERR_FILENO) == 1
+    private var lastShown = Date.distantPast
+    private var shown = false
+    private var digests = 0
+    private var logs = 0
+
+    func count(_ event: ValidationEvent) {
+        guard enabled else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        switch event {
+        case .digest: digests += 1
+        case .log: logs += 1
+        case .gap: break
+        }
+        let now = Date()
+        guard now.timeIntervalSince(started) > 1, now.timeIntervalSince(lastShown) > 0.2 else { return }
+        lastShown = now
+        shown = true
+        FileHandle.standardError.write(Data("\r\u{1B}[Kvalidating: \(digests) digests, \(logs) log files checked".utf8))
+    }
+
+    func clear() {
+        guard enabled else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        if shown {
+            FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+            shown = false
+        }
     }
 }

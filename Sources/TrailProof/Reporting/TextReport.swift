@@ -44,6 +44,7 @@ public struct TextReport: Sendable {
         switch verdict {
         case .valid: return "valid"
         case .invalid(let finding): return "INVALID: \(finding.message)"
+        case .unverified(let finding): return "UNVERIFIED: \(finding.message)"
         }
     }
 
@@ -61,7 +62,8 @@ public struct TextReport: Sendable {
     public func writeSummary(_ summary: ValidationSummary) {
         var text = lastStatusWasDoubleSpaced ? "" : "\n"
         text += "Results requested for \(summary.requestedStart) to \(summary.requestedEnd)\n"
-        let totalDigests = summary.validDigests + summary.invalidDigests + summary.validBackfillDigests + summary.invalidBackfillDigests
+        let totalDigests =
+            summary.validDigests + summary.invalidDigests + summary.validBackfillDigests + summary.invalidBackfillDigests + summary.unverifiedDigests
         if totalDigests == 0 {
             output.standardOutput(text + "No digests found\n")
             return
@@ -71,17 +73,18 @@ public struct TextReport: Sendable {
         } else {
             text += "No valid digests found in range\n"
         }
-        text += Self.ratio(summary.validDigests, summary.invalidDigests, "digest")
-        text += Self.ratio(summary.validBackfillDigests, summary.invalidBackfillDigests, "backfill digest")
-        text += Self.ratio(summary.validLogs, summary.invalidLogs, "log")
+        text += Self.ratio(summary.validDigests, summary.invalidDigests, summary.unverifiedDigests, "digest")
+        text += Self.ratio(summary.validBackfillDigests, summary.invalidBackfillDigests, 0, "backfill digest")
+        text += Self.ratio(summary.validLogs, summary.invalidLogs, summary.unverifiedLogs, "log")
         output.standardOutput(text + "\n")
     }
 
-    private static func ratio(_ valid: Int, _ invalid: Int, _ name: String) -> String {
-        let total = valid + invalid
+    private static func ratio(_ valid: Int, _ invalid: Int, _ unverified: Int, _ name: String) -> String {
+        let total = valid + invalid + unverified
         guard total > 0 else { return "" }
         var text = "\n\(valid)/\(total) \(name) files valid"
         if invalid > 0 { text += ", \(invalid)/\(total) \(name) files INVALID" }
+        if unverified > 0 { text += ", \(unverified)/\(total) \(name) files UNVERIFIED" }
         return text
     }
 }

@@ -1,13 +1,38 @@
-/// Walks a trail's digest chain from the newest digest back, exactly as aws-cli's
-/// `DigestTraverser` does: list the digest keys of the range, follow `previousDigestS3Object`
-/// links, and on a missing or invalid digest carry on with the next older listed key.
+/// Walks a trail's digest chain from the newest digest back, as aws-cli's `DigestTraverser`
+/// does: list the digest keys of the range, follow `previousDigestS3Object` links, and on a
+/// missing or invalid digest carry on with the next older listed key.
+///
+/// With ``ValidationRequest/CheckLevel/full`` it also checks every link against the newer
+/// digest, reports every missing hour behind a missing link target, takes a signature the
+/// chain vouches for when metadata is absent, and looks for the ``ChainAnchor``.
 struct DigestWalker: Sendable {
     /// What the walk met, in order.
     enum Step: Sendable {
-        /// A digest that passed every check, with its parsed content.
-        case valid(location: ObjectLocation, digest: DigestFile, isBackfill: Bool)
-        /// An invalid or missing digest, or a gap.
+        /// A digest that passed every check.
+        case valid(ValidDigest)
+        /// An invalid, unverified or missing digest, or a gap.
         case event(ValidationEvent)
+    }
+
+    /// A digest that passed, with what the next older link and the state file need.
+    struct ValidDigest: Sendable {
+        let location: ObjectLocation
+        let digest: DigestFile
+        let isBackfill: Bool
+        let sha256: String
+        let signature: String
+    }
+
+    /// What became of the anchor during the walk.
+    enum AnchorOutcome: Sendable {
+        case notMet
+        case reached
+        case replaced(found: String)
+    }
+
+    struct Walk: Sendable {
+        var steps: [Step] = []
+        var anchor: AnchorOutcome = .notMet
     }
 
     let store: any ObjectStore
@@ -15,46 +40,97 @@ struct DigestWalker: Sendable {
     let publicKeys: PublicKeyList
 
     private var location: TrailLocation { request.location }
+    private var full: Bool { request.checks == .full }
 
     /// One traversal, of standard digests or of backfill digests.
-    func walk(backfill: Bool) async throws -> [Step] {
+    func walk(backfill: Bool) async throws -> Walk {
+        let walkStart = request.walkStart
         var bucket = location.bucket
         var listed = try await listDigestKeys(bucket: bucket, end: request.endTime, backfill: backfill)
         var keys: [String: PublicKeyEntry] = [:]
         if !backfill {
             let keysEnd = request.endTime.adding(seconds: 2 * 3600)
-            keys = publicKeys.keysOverlapping(start: request.startTime, end: keysEnd)
+            keys = publicKeys.keysOverlapping(start: walkStart, end: keysEnd)
             guard !keys.isEmpty else {
-                throw TrailProofError(.noPublicKeys, "No public keys found between \(request.startTime) and \(keysEnd)")
+                throw TrailProofError(.noPublicKeys, "No public keys found between \(walkStart) and \(keysEnd)")
             }
         }
-        var steps: [Step] = []
+        var walk = Walk()
         var current = Self.popLast(&listed, before: nil)
-        var lastStart = current?.end ?? request.startTime
-        while let (key, _) = current, request.startTime <= lastStart {
+        var lastStart = current?.end ?? walkStart
+        var newer: ValidDigest?  // the digest whose link led here, if a link did
+        while let (key, keyEnd) = current, walkStart <= lastStart {
             let object = ObjectLocation(bucket: bucket, key: key)
-            switch await load(object, keys: &keys, backfill: backfill) {
-            case .success(let digest):
-                lastStart = digest.startTime
-                steps.append(.valid(location: object, digest: digest, isBackfill: backfill))
-                if let previous = digest.previous {
-                    current = (previous.location.key, digest.endTime)
-                    if previous.location.bucket != bucket {
-                        bucket = previous.location.bucket
-                        listed = try await listDigestKeys(bucket: bucket, end: digest.endTime, backfill: backfill)
-                    }
-                } else {
-                    current = Self.popLast(&listed, before: key, fallback: lastStart)
-                    if let next = current {
-                        steps.append(.event(.gap(from: next.end, to: lastStart, isBackfill: backfill)))
+            let outcome = await load(object, keys: &keys, backfill: backfill, vouchedBy: newer)
+            switch outcome {
+            case .success(let valid):
+                if !backfill, let anchor = request.anchor, anchor.location == object {
+                    if valid.sha256 == anchor.sha256 && valid.signature == anchor.signature.lowercased() {
+                        walk.anchor = .reached
+                        if request.onlyNew { return walk }
+                    } else {
+                        walk.anchor = .replaced(found: valid.sha256)
+                        walk.steps.append(
+                            .event(.digest(location: object, isBackfill: backfill, verdict: .invalid(anchorReplaced(anchor, found: valid)))))
+                        newer = nil
+                        current = Self.popLast(&listed, before: key, fallback: lastStart)
+                        continue
                     }
                 }
-            case .failure(let finding):
-                steps.append(.event(.digest(location: object, isBackfill: backfill, verdict: .invalid(finding))))
+                lastStart = valid.digest.startTime
+                walk.steps.append(.valid(valid))
+                if let previous = valid.digest.previous {
+                    current = (previous.location.key, LogDelivery.digestEndTime(ofAnyTrailKey: previous.location.key))
+                    newer = valid
+                    if previous.location.bucket != bucket {
+                        bucket = previous.location.bucket
+                        listed = try await listDigestKeys(bucket: bucket, end: valid.digest.endTime, backfill: backfill)
+                    }
+                } else {
+                    newer = nil
+                    current = Self.popLast(&listed, before: key, fallback: lastStart)
+                    if let next = current {
+                        walk.steps.append(.event(.gap(from: next.end!, to: lastStart, isBackfill: backfill)))
+                    }
+                }
+            case .failure(let verdict):
+                walk.steps.append(.event(.digest(location: object, isBackfill: backfill, verdict: verdict)))
                 current = Self.popLast(&listed, before: key, fallback: lastStart)
+                if full, newer != nil, verdict.finding?.code == .notFound, let keyEnd {
+                    walk.steps += missingHours(before: keyEnd, after: current?.end, walkStart: walkStart, bucket: bucket, backfill: backfill)
+                }
+                newer = nil
             }
         }
+        return walk
+    }
+
+    /// The hourly digests that must also be missing between a missing link target (ending at
+    /// `missingEnd`) and the next older digest found (ending at `olderEnd`), each reported.
+    private func missingHours(before missingEnd: Timestamp, after olderEnd: Timestamp?, walkStart: Timestamp, bucket: String, backfill: Bool)
+        -> [Step]
+    {
+        var steps: [Step] = []
+        var end = missingEnd.adding(seconds: -3600)
+        // Half an hour of slack: CloudTrail's windows are hourly but not aligned to the second.
+        while end >= walkStart, olderEnd.map({ end > $0.adding(seconds: 1800) }) ?? true {
+            let key = location.digestKey(trailName: request.trail.trailName, homeRegion: request.trail.homeRegion, endTime: end)
+            let finding = Finding(
+                .missingDigest, "not found",
+                detail:
+                    "the hourly digest ending about \(end) is missing: the chain links past it and no older digest ends after \(olderEnd?.description ?? "the range start")"
+            )
+            steps.append(.event(.digest(location: ObjectLocation(bucket: bucket, key: key), isBackfill: backfill, verdict: .invalid(finding))))
+            end = end.adding(seconds: -3600)
+        }
         return steps
+    }
+
+    private func anchorReplaced(_ anchor: ChainAnchor, found: ValidDigest) -> Finding {
+        Finding(
+            .anchorMismatch,
+            "differs from the digest recorded by an earlier run (state file: SHA-256 \(anchor.sha256), found: SHA-256 \(found.sha256))",
+            detail: "a rewritten past or a fork: both are signed, only one was vouched for before")
     }
 
     // MARK: Listing
@@ -67,12 +143,11 @@ struct DigestWalker: Sendable {
     /// The trail's digest keys whose end time is in `start … end + 1 hour`, in key order,
     /// listed from aws-cli's marker (the key the trail would have one minute before start).
     private func listDigestKeys(bucket: String, end: Timestamp, backfill: Bool) async throws -> [ListedKey] {
-        let marker = location.digestKey(
-            trailName: request.trail.trailName, homeRegion: request.trail.homeRegion,
-            endTime: request.startTime.adding(seconds: -60))
+        let start = request.walkStart
+        let marker = location.digestKey(trailName: request.trail.trailName, homeRegion: request.trail.homeRegion, endTime: start.adding(seconds: -60))
         let prefix = String(location.digestPrefix.dropLast())
         let allKeys = try await store.listKeys(bucket: bucket, prefix: prefix, startAfter: marker)
-        let targetStart = request.startTime.compactSeconds
+        let targetStart = start.compactSeconds
         let targetEnd = end.adding(seconds: 3600).compactSeconds
         var result: [ListedKey] = []
         for key in allKeys {
@@ -89,7 +164,7 @@ struct DigestWalker: Sendable {
 
     /// Removes and returns the last listed key, or (with `before`) the last one whose time is
     /// earlier than `before`'s, dropping newer ones on the way, as aws-cli's `_get_last_digest`.
-    private static func popLast(_ listed: inout [ListedKey], before: String?, fallback: Timestamp? = nil) -> (String, end: Timestamp)? {
+    private static func popLast(_ listed: inout [ListedKey], before: String?, fallback: Timestamp? = nil) -> (String, end: Timestamp?)? {
         guard let before else {
             guard let last = listed.popLast() else { return nil }
             return (last.key, last.end)
@@ -104,65 +179,146 @@ struct DigestWalker: Sendable {
 
     // MARK: One digest
 
-    /// Loads a digest and runs aws-cli's checks in aws-cli's order, plus strict format checks.
-    private func load(_ object: ObjectLocation, keys: inout [String: PublicKeyEntry], backfill: Bool) async -> Result<DigestFile, Finding> {
+    /// Loads a digest and runs aws-cli's checks in aws-cli's order; in full mode also the
+    /// strict ones and the link to the newer digest that led here.
+    private func load(_ object: ObjectLocation, keys: inout [String: PublicKeyEntry], backfill: Bool, vouchedBy newer: ValidDigest?) async -> Result<
+        ValidDigest, Verdict
+    > {
+        func invalid(_ finding: Finding) -> Result<ValidDigest, Verdict> { .failure(.invalid(finding)) }
         let stored: StoredObject
         do {
             try ObjectLocation.validateKey(object.key)
             stored = try await store.getObject(object)
         } catch let error as TrailProofError {
             switch error.code {
-            case .objectNotFound: return .failure(.notFound)
-            case .invalidObjectKey: return .failure(Finding(.unsafeKey, error.message))
-            default: return .failure(Finding(.readFailure, error.message))
+            case .objectNotFound: return invalid(.notFound)
+            case .invalidObjectKey: return invalid(Finding(.unsafeKey, error.message))
+            default: return invalid(Finding(.readFailure, error.message))
             }
         } catch {
-            return .failure(Finding(.readFailure, "\(error)"))
+            return invalid(Finding(.readFailure, "\(error)"))
         }
         let uncompressed: [UInt8]
         let digest: DigestFile
         do {
             uncompressed = try GzipInflater.decompressWhole(stored.bytes)
         } catch {
-            return .failure(.invalidFormat("not a single complete gzip stream: \(error)"))
+            return invalid(.invalidFormat("not a single complete gzip stream: \(error)"))
         }
         do {
             digest = try DigestFile(parsing: uncompressed)
         } catch {
-            return .failure(.invalidFormat(error.reason))
+            return invalid(.invalidFormat(error.reason))
         }
-        guard let signatureHex = stored.metadata["signature"], stored.metadata["signature-algorithm"] != nil else {
-            return .failure(Finding(.signatureVerificationFailed, "signature verification failed", detail: "the object has no signature metadata"))
+        // The signature: from the metadata; for a copy without metadata (aws s3 sync), from the
+        // newer digest that links here or from --signatures.
+        let signatureHex: String
+        if let fromMetadata = stored.metadata["signature"] {
+            guard let algorithm = stored.metadata["signature-algorithm"] else {
+                return invalid(
+                    Finding(.signatureVerificationFailed, "signature verification failed", detail: "signature-algorithm metadata is missing"))
+            }
+            if full, algorithm != "SHA256withRSA" {
+                return invalid(Finding(.unsupportedAlgorithm, "unsupported signature-algorithm metadata \"\(algorithm)\""))
+            }
+            signatureHex = fromMetadata
+        } else if full, stored.metadata.isEmpty, let vouched = newer?.digest.previous?.signature {
+            signatureHex = vouched
+        } else if full, stored.metadata.isEmpty, let given = request.signatures[object.key] ?? request.signatures[object.uri] {
+            signatureHex = given
+        } else if full, stored.metadata.isEmpty {
+            return .failure(
+                .unverified(
+                    Finding(
+                        .noSignature, "no signature: the object has no metadata, no newer digest vouches for it, and --signatures does not list it")))
+        } else {
+            return invalid(Finding(.signatureVerificationFailed, "signature verification failed", detail: "the object has no signature metadata"))
         }
         if backfill, stored.metadata["backfill-generation-timestamp"] == nil {
-            return .failure(.invalidFormat("a backfill digest without backfill-generation-timestamp metadata"))
+            return invalid(.invalidFormat("a backfill digest without backfill-generation-timestamp metadata"))
         }
-        guard digest.location == object else { return .failure(.moved) }
+        guard digest.location == object else { return invalid(.moved) }
         let fingerprint = digest.publicKeyFingerprint
-        if keys[fingerprint] == nil, backfill,
-            let generated = stored.metadata["backfill-generation-timestamp"].flatMap(Timestamp.init(iso8601:))
-        {
+        if keys[fingerprint] == nil, backfill, let generated = stored.metadata["backfill-generation-timestamp"].flatMap(Timestamp.init(iso8601:)) {
             keys.merge(publicKeys.keysOverlapping(start: generated.adding(seconds: -3600), end: generated.adding(seconds: 3600))) { $1 }
         }
         guard let entry = keys[fingerprint] else {
-            return .failure(
-                Finding(.publicKeyNotFound, "public key not found in region \(request.trail.homeRegion) for fingerprint \(fingerprint)"))
+            return invalid(Finding(.publicKeyNotFound, "public key not found in region \(request.trail.homeRegion) for fingerprint \(fingerprint)"))
+        }
+        if full {
+            guard MessageDigest.md5Hex(entry.der) == fingerprint else {
+                return invalid(Finding(.fingerprintMismatch, "public key fingerprint \(fingerprint) is not the MD5 of the published key"))
+            }
+            guard digest.signatureAlgorithm == "SHA256withRSA" else {
+                return invalid(Finding(.unsupportedAlgorithm, "unsupported digestSignatureAlgorithm \"\(digest.signatureAlgorithm)\""))
+            }
         }
         let publicKey: RSAPublicKey
         do {
             publicKey = try RSAPublicKey(der: entry.der)
         } catch {
-            return .failure(Finding(.publicKeyUnreadable, "Unable to load PKCS #1 key with fingerprint \(fingerprint)", detail: "\(error)"))
+            return invalid(Finding(.publicKeyUnreadable, "Unable to load PKCS #1 key with fingerprint \(fingerprint)", detail: "\(error)"))
         }
         guard let signature = Hex.decode(signatureHex) else {
-            return .failure(Finding(.signatureVerificationFailed, "signature verification failed", detail: "the signature metadata is not hex"))
+            return invalid(Finding(.signatureVerificationFailed, "signature verification failed", detail: "the signature is not hex"))
         }
         let message = DigestFile.stringToSign(
-            endTime: digest.endTime.iso8601, location: digest.location, uncompressedBytes: uncompressed,
-            previousSignature: digest.previous?.signature)
-        guard publicKey.isValidSignature(signature, for: message) else { return .failure(.signatureFailed) }
-        return .success(digest)
+            endTime: digest.endTime.iso8601, location: digest.location, uncompressedBytes: uncompressed, previousSignature: digest.previous?.signature
+        )
+        guard publicKey.isValidSignature(signature, for: message) else { return invalid(.signatureFailed) }
+        let valid = ValidDigest(
+            location: object, digest: digest, isBackfill: backfill, sha256: MessageDigest.sha256Hex(uncompressed), signature: Hex.encode(signature))
+        if full, let problem = strictProblem(valid, key: entry) ?? newer.flatMap({ linkProblem(from: $0, to: valid) }) {
+            return invalid(problem)
+        }
+        return .success(valid)
+    }
+
+    /// Checks of one digest beyond aws-cli's: key window, hash algorithms, account.
+    private func strictProblem(_ valid: ValidDigest, key: PublicKeyEntry) -> Finding? {
+        let digest = valid.digest
+        if !key.isValid(at: digest.endTime) {
+            return Finding(
+                .keyOutsideValidity,
+                "signed with key \(key.fingerprint), valid \(key.validityStart) to \(key.validityEnd), not at digestEndTime \(digest.endTime)")
+        }
+        if let algorithm = digest.previous?.hashAlgorithm, algorithm != "SHA-256" {
+            return Finding(.unsupportedAlgorithm, "unsupported previousDigestHashAlgorithm \"\(algorithm)\"")
+        }
+        if let entry = digest.logFiles.first(where: { $0.hashAlgorithm != "SHA-256" }) {
+            return Finding(.unsupportedAlgorithm, "unsupported hashAlgorithm \"\(entry.hashAlgorithm)\" for \(entry.location.uri)")
+        }
+        if digest.awsAccountID != location.accountID {
+            return Finding(.chainMismatch, "awsAccountId \(digest.awsAccountID) is not the account \(location.accountID) it was delivered for")
+        }
+        return nil
+    }
+
+    /// Checks that the older digest is the one the newer digest's link vouches for.
+    private func linkProblem(from newer: ValidDigest, to older: ValidDigest) -> Finding? {
+        guard let link = newer.digest.previous else { return nil }
+        if location.digestEndTime(ofKey: older.location.key, trailName: request.trail.trailName, homeRegion: request.trail.homeRegion) == nil {
+            return Finding(.chainMismatch, "is not a digest of this trail, account and region, yet \(newer.location.uri) links to it")
+        }
+        if older.digest.awsAccountID != newer.digest.awsAccountID {
+            return Finding(
+                .chainMismatch, "awsAccountId \(older.digest.awsAccountID) differs from \(newer.digest.awsAccountID) in \(newer.location.uri)")
+        }
+        if older.sha256 != link.hashValue.lowercased() {
+            return Finding(
+                .previousHashMismatch,
+                "SHA-256 \(older.sha256) does not match previousDigestHashValue \(link.hashValue) in \(newer.location.uri)")
+        }
+        if Hex.decode(link.signature) != Hex.decode(older.signature) {
+            return Finding(.previousSignatureMismatch, "signature does not match previousDigestSignature in \(newer.location.uri)")
+        }
+        if older.digest.endTime != newer.digest.startTime {
+            return Finding(
+                .windowNotContiguous,
+                "ends at \(older.digest.endTime) but \(newer.location.uri) starts at \(newer.digest.startTime): the windows are not contiguous")
+        }
+        return nil
     }
 }
 
-extension Finding: Error {}
+extension Verdict: Error {}

@@ -24,6 +24,34 @@ public struct Finding: Hashable, Sendable, CustomStringConvertible {
         case unsafeKey = "unsafe-key"
         /// The store failed to return the object (I/O error, permission, symbolic link).
         case readFailure = "read-failure"
+        /// The older digest's SHA-256 differs from the newer digest's `previousDigestHashValue`.
+        case previousHashMismatch = "previous-hash-mismatch"
+        /// The older digest's signature differs from the newer digest's `previousDigestSignature`.
+        case previousSignatureMismatch = "previous-signature-mismatch"
+        /// The older digest does not end where the newer one starts.
+        case windowNotContiguous = "window-not-contiguous"
+        /// The digest belongs to another account, region or trail than the chain it is in.
+        case chainMismatch = "chain-mismatch"
+        /// The signing key's validity window does not contain the digest's end time.
+        case keyOutsideValidity = "key-outside-validity"
+        /// The published fingerprint is not the MD5 of the published key bytes.
+        case fingerprintMismatch = "fingerprint-mismatch"
+        /// A signature or hash algorithm other than SHA256withRSA / SHA-256.
+        case unsupportedAlgorithm = "unsupported-algorithm"
+        /// A digest that must exist (hourly chain, before --end-time) is missing.
+        case missingDigest = "missing-digest"
+        /// The newest digests are missing: none covers the end of the range.
+        case tailTruncated = "tail-truncated"
+        /// A log file in an hour covered by a valid digest that no digest lists.
+        case notReferenced = "not-referenced"
+        /// A log file that no valid digest covers: its digest is missing or invalid.
+        case noValidDigest = "no-valid-digest"
+        /// A digest with no signature source: no metadata, no newer digest, no --signatures entry.
+        case noSignature = "no-signature"
+        /// The chain does not reach the digest recorded by an earlier run (--state).
+        case anchorNotReached = "anchor-not-reached"
+        /// The digest recorded by an earlier run (--state) has been replaced.
+        case anchorMismatch = "anchor-mismatch"
     }
 
     public let code: Code
@@ -49,12 +77,25 @@ public struct Finding: Hashable, Sendable, CustomStringConvertible {
 
 /// The outcome for one object.
 public enum Verdict: Hashable, Sendable {
+    /// Every check passed.
     case valid
+    /// A check failed: the object is not what the chain vouches for.
     case invalid(Finding)
+    /// Nothing can vouch for the object (its digest is missing or invalid, or no signature
+    /// is available): not shown to be altered, not shown to be intact.
+    case unverified(Finding)
 
     /// Whether the object passed.
     public var isValid: Bool {
         if case .valid = self { return true }
         return false
+    }
+
+    /// The finding, for a verdict other than valid.
+    public var finding: Finding? {
+        switch self {
+        case .valid: return nil
+        case .invalid(let finding), .unverified(let finding): return finding
+        }
     }
 }

@@ -1,8 +1,10 @@
 /// Validates one trail's digest chain and log files over a time range.
 ///
 /// Produces the verdicts of `aws cloudtrail validate-logs` in its order: digests from newest to
-/// oldest, each valid digest followed by its logs, then backfill digests. Log files are read
-/// and hashed `request.jobs` at a time; events still arrive in that order.
+/// oldest, each valid digest followed by its logs, then backfill digests. With the full checks
+/// (the default) it adds what aws-cli cannot see: broken links, every missing hour, a truncated
+/// tail, log files no digest lists, a rolled-back chain. Log files are read and hashed
+/// `request.jobs` at a time; events still arrive in order.
 ///
 ///     let validator = TrailValidator(store: try LocalStore(root: "/data/trail"), publicKeys: keys, request: request)
 ///     let summary = try await validator.validate { event in print(event) }
@@ -12,6 +14,15 @@ public struct TrailValidator: Sendable {
     public let publicKeys: PublicKeyList
     public let request: ValidationRequest
 
+    /// What a run established.
+    public struct Result: Sendable {
+        /// The totals.
+        public var summary: ValidationSummary
+        /// The newest valid digest of the chain, to record with ``ValidationState`` so that the
+        /// next run must reach it; nil when no standard digest was valid.
+        public var newestAnchor: ChainAnchor?
+    }
+
     public init(store: any ObjectStore, publicKeys: PublicKeyList, request: ValidationRequest) {
         self.store = store
         self.publicKeys = publicKeys
@@ -19,30 +30,67 @@ public struct TrailValidator: Sendable {
     }
 
     /// Runs the validation, calling `onEvent` for each event in report order, and returns the
-    /// totals. Throws only for what stops a run (no public keys in range, the digest listing
-    /// failed); a bad object is an event, never a thrown error.
+    /// totals. Throws only for what stops a run (no public keys in range, a listing failed);
+    /// a bad object is an event, never a thrown error.
     public func validate(onEvent: (ValidationEvent) -> Void = { _ in }) async throws -> ValidationSummary {
+        try await run(onEvent: onEvent).summary
+    }
+
+    /// ``validate(onEvent:)``, also returning the anchor to record for the next run.
+    public func run(onEvent: (ValidationEvent) -> Void = { _ in }) async throws -> Result {
         var summary = ValidationSummary(requestedStart: request.startTime, requestedEnd: request.endTime)
+        func emit(_ event: ValidationEvent) {
+            summary.record(event)
+            onEvent(event)
+        }
         let walker = DigestWalker(store: store, request: request, publicKeys: publicKeys)
+        let coverage = CoverageCheck(store: store, request: request)
+        var referenced = Set<ObjectLocation>()
+        var validWindows: [(start: Timestamp, end: Timestamp)] = []
+        var newest: DigestWalker.ValidDigest?
+        if request.checks == .full, let truncation = try await coverage.tailTruncation() { emit(truncation) }
         for backfill in [false, true] {
-            let steps = try await walker.walk(backfill: backfill)
+            let walk = try await walker.walk(backfill: backfill)
             var pending: [Pending] = []
-            for step in steps {
+            for step in walk.steps {
                 switch step {
                 case .event(let event):
                     pending.append(.ready(event))
-                case .valid(let location, let digest, let isBackfill):
-                    summary.track(digestStart: digest.startTime, digestEnd: digest.endTime)
-                    pending.append(.ready(.digest(location: location, isBackfill: isBackfill, verdict: .valid)))
-                    pending += digest.logFiles.map(Pending.log)
+                case .valid(let valid):
+                    summary.track(digestStart: valid.digest.startTime, digestEnd: valid.digest.endTime)
+                    pending.append(.ready(.digest(location: valid.location, isBackfill: valid.isBackfill, verdict: .valid)))
+                    pending += valid.digest.logFiles.map(Pending.log)
+                    referenced.formUnion(valid.digest.logFiles.map(\.location))
+                    validWindows.append((valid.digest.startTime, valid.digest.endTime))
+                    if !backfill, newest.map({ valid.digest.endTime > $0.digest.endTime }) ?? true { newest = valid }
                 }
             }
-            await resolveInOrder(pending) { event in
-                summary.record(event)
-                onEvent(event)
+            await resolveInOrder(pending, emit: emit)
+            if !backfill, request.checks == .full, let anchor = request.anchor, case .notMet = walk.anchor {
+                emit(anchorNotReached(anchor, newest: newest))
             }
         }
-        return summary
+        if request.checks == .full {
+            let newestEnd = validWindows.map(\.end).max()
+            for event in try await coverage.unlistedLogs(referenced: referenced, validWindows: validWindows, newestValidEnd: newestEnd) {
+                emit(event)
+            }
+        }
+        let anchor = newest.map {
+            ChainAnchor(
+                trail: request.trail.text, accountID: request.location.accountID, region: request.location.region, location: $0.location,
+                endTime: $0.digest.endTime, sha256: $0.sha256, signature: $0.signature)
+        }
+        return Result(summary: summary, newestAnchor: anchor ?? (request.onlyNew ? request.anchor : nil))
+    }
+
+    private func anchorNotReached(_ anchor: ChainAnchor, newest: DigestWalker.ValidDigest?) -> ValidationEvent {
+        let found = newest.map { "the chain now reaches back from \($0.location.uri) (end \($0.digest.endTime))" } ?? "no valid digest was found"
+        let finding = Finding(
+            .anchorNotReached,
+            "not reached through the chain: an earlier run vouched for this digest (end \(anchor.endTime), SHA-256 \(anchor.sha256)); \(found)",
+            detail: "a rollback (newest digests removed), a rewritten past or a fork")
+        return .digest(location: anchor.location, isBackfill: false, verdict: .invalid(finding))
     }
 
     private enum Pending: Sendable {

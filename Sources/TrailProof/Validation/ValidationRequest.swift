@@ -11,6 +11,29 @@ public struct ValidationRequest: Hashable, Sendable {
     public var location: TrailLocation
     /// How many log files are read at once.
     public var jobs: Int
+    /// Which checks run: all of TrailProof's, or only aws-cli's (for output identical to it).
+    public var checks: CheckLevel = .full
+    /// Digest signatures from elsewhere (object key -> hex), for stores without object metadata.
+    public var signatures: [String: String] = [:]
+    /// The digest an earlier run vouched for; the chain must reach it.
+    public var anchor: ChainAnchor?
+    /// With an anchor: validate only what is newer than it.
+    public var onlyNew = false
+
+    /// The checks a run makes.
+    public enum CheckLevel: String, Hashable, Sendable, CaseIterable {
+        /// Every check: links, missing hours, truncation, unreferenced logs, key windows, algorithms.
+        case full
+        /// Only the checks `aws cloudtrail validate-logs` makes, for identical output.
+        case awsCLI = "aws-cli"
+    }
+
+    /// Where the chain walk stops going back: the anchor's end with `onlyNew`, else the start
+    /// time, or the anchor's end if that is earlier, so that the anchor is reached.
+    var walkStart: Timestamp {
+        guard let anchor else { return startTime }
+        return onlyNew ? anchor.endTime : min(startTime, anchor.endTime)
+    }
 
     /// Checks the range and builds the location. `accountID` defaults to the ARN's account and
     /// `region` (the region that delivered the files) to the ARN's home region.

@@ -73,11 +73,20 @@ struct ScenarioTrail {
         ] + (verbose ? ["--verbose"] : [])
     }
 
-    /// Runs `trailproof validate-logs` and the aws-cli oracle on the same store and arguments.
-    func validateWithBoth(verbose: Bool, start: String = start, end: String = end) throws -> (ours: ProcessResult, awscli: ProcessResult) {
+    /// Runs `trailproof validate-logs` (with `--checks CHECKS`) and the aws-cli oracle on the
+    /// same store and arguments.
+    func validateWithBoth(verbose: Bool, start: String = start, end: String = end, checks: String = "aws-cli") throws -> (
+        ours: ProcessResult, awscli: ProcessResult
+    ) {
         let arguments = validationArguments(verbose: verbose, start: start, end: end)
-        let ours = try trailproof(["validate-logs", "--store", store] + arguments)
+        let ours = try trailproof(["validate-logs", "--store", store, "--checks", checks] + arguments)
         let awscli = try run("python3", [TestEnvironment.oracle, store] + arguments)
         return (ours, awscli)
     }
+}
+
+/// The object lines (`Digest file` / `Log file` and gaps) of an output, for comparing a full
+/// run with aws-cli's: every line aws-cli prints must be in ours.
+func objectLines(_ text: String) -> Set<String> {
+    Set(text.split(separator: "\n").map(String.init).filter { $0.contains("\ts3://") || $0.hasPrefix("No log files were delivered") })
 }

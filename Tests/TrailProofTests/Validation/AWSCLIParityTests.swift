@@ -12,6 +12,7 @@ struct AWSCLIParityTests {
         let folder = try TestEnvironment.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let trail = try ScenarioTrail.make(in: folder)
+        #expect(try trail.validateWithBoth(verbose: true, checks: "full").ours == trail.validateWithBoth(verbose: true).ours)
         let (ours, awscli) = try trail.validateWithBoth(verbose: true)
         #expect(awscli.status == 0, "\(awscli)")
         #expect(!awscli.standardError.contains("INVALID") && !awscli.standardOutput.contains("INVALID"))
@@ -117,6 +118,21 @@ struct AWSCLIParityTests {
         for verbose in [true, false] {
             let (ours, awscli) = try trail.validateWithBoth(verbose: verbose)
             #expect(ours == awscli, "verbose: \(verbose)")
+            // The full checks see at least what aws-cli sees, and fail whenever it fails.
+            let full = try trail.validateWithBoth(verbose: verbose, checks: "full").ours
+            let missing = objectLines(awscli.standardOutput + awscli.standardError)
+                .subtracting(objectLines(full.standardOutput + full.standardError))
+            if tamper == .metadataRemoved {
+                // The newer digest's previousDigestSignature vouches for the stripped digest.
+                #expect(missing == [expectedLine], "\(full)")
+            } else {
+                #expect(missing.isEmpty, "lines aws-cli printed that the full checks did not: \(missing)\n\(full)")
+            }
+            if tamper == .metadataRemoved {
+                #expect(full.status == 0, "\(full)")
+            } else {
+                #expect(awscli.status == 0 || full.status == 1, "\(full)")
+            }
             if expectedLine.hasSuffix("\tvalid") {
                 #expect(awscli.status == 0)
                 if verbose { #expect(awscli.standardOutput.contains(expectedLine + "\n"), "\(awscli)") }
@@ -134,7 +150,7 @@ struct AWSCLIParityTests {
         let trail = try ScenarioTrail.make(in: folder)
         let ranges = [
             ("2026-01-01T01:30:00Z", "2026-01-01T03:15:00Z"), ("2026-01-01T05:00:00Z", "2026-01-01T06:30:00Z"),
-            ("2026-01-10T00:00:00Z", "2026-01-11T00:00:00Z"),
+            ("2026-01-10T00:00:00Z", "2026-01-11T00:00:00Z"),  // after the last digest: aws-cli finds nothing
         ]
         for (start, end) in ranges {
             let (ours, awscli) = try trail.validateWithBoth(verbose: true, start: start, end: end)

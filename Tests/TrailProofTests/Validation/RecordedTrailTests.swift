@@ -33,11 +33,15 @@ struct RecordedTrailTests {
         #expect(Self.cases.contains("valid") && Self.cases.count >= 5, "\(Self.cases)")
     }
 
-    @Test("trailproof prints aws-cli's recorded answer", arguments: cases)
+    @Test("trailproof prints aws-cli's recorded answer; the full checks print at least its lines", arguments: cases)
     func matchesRecording(_ name: String) throws {
         let recorded = try Recorded(name)
-        let ours = try trailproof(["validate-logs", "--store", recorded.store] + recorded.arguments)
+        let ours = try trailproof(["validate-logs", "--store", recorded.store, "--checks", "aws-cli"] + recorded.arguments)
         #expect(ours == recorded.expected)
+        let full = try trailproof(["validate-logs", "--store", recorded.store] + recorded.arguments)
+        let expectedLines = objectLines(recorded.expected.standardOutput + recorded.expected.standardError)
+        #expect(expectedLines.isSubset(of: objectLines(full.standardOutput + full.standardError)), "\(full)")
+        #expect(full.status == recorded.expected.status, "\(full)")
     }
 
     @Test("The recording is still what the real aws-cli answers", arguments: cases)
@@ -52,7 +56,7 @@ struct RecordedTrailTests {
         for name in ["valid", "log-modified", "digest-deleted"] {
             let recorded = try Recorded(name)
             let outputs = try [1, 2, 8].map { jobs in
-                try trailproof(["validate-logs", "--store", recorded.store, "--jobs", String(jobs)] + recorded.arguments)
+                try trailproof(["validate-logs", "--store", recorded.store, "--checks", "aws-cli", "--jobs", String(jobs)] + recorded.arguments)
             }
             #expect(outputs.allSatisfy { $0 == recorded.expected }, "\(name)")
         }

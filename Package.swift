@@ -29,6 +29,7 @@ let package = Package(
         .target(
             name: "TrailProof",
             dependencies: ["COpenSSLCrypto", "CZlib"],
+            exclude: ["Reporting/Schemas"],
             swiftSettings: strictSettings
         ),
         .executableTarget(

@@ -150,15 +150,7 @@ struct ValidateLogsCommand: AsyncParsableCommand {
         case .json: Console.output(String(decoding: machine.json(), as: UTF8.self))
         case .junit: Console.output(String(decoding: machine.junit(), as: UTF8.self))
         }
-        if let report {
-            let bytes = report.hasSuffix(".xml") ? machine.junit() : machine.json()
-            guard FileManager.default.createFile(atPath: report + ".partial", contents: Data(bytes)),
-                (try? FileManager.default.replaceItemAt(URL(fileURLWithPath: report), withItemAt: URL(fileURLWithPath: report + ".partial"))) != nil
-            else {
-                try? FileManager.default.removeItem(atPath: report + ".partial")
-                throw TrailProofError(.storageFailure, "cannot write the report to \(report)")
-            }
-        }
+        if let report { try machine.write(to: report) }
         if let state, let savedState { try savedState.write(to: state) }
         throw ExitCode(summary.isValid ? ExitStatus.valid : ExitStatus.invalid)
     }

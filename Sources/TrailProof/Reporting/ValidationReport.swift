@@ -38,6 +38,11 @@ public struct ValidationReport: Sendable {
         self.checks = checks
     }
 
+    /// Writes the report to `path` atomically: JUnit XML if the name ends in `.xml`, else JSON.
+    public func write(to path: String) throws {
+        try AtomicFile.write(path.hasSuffix(".xml") ? junit() : json(), to: path)
+    }
+
     /// The totals over all chains.
     public var summary: ValidationSummary {
         var total = ValidationSummary(requestedStart: startTime, requestedEnd: endTime)

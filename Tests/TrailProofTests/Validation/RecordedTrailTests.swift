@@ -3,12 +3,14 @@ import Testing
 
 @testable import TrailProof
 
-/// The trails in testdata/ with aws-cli's recorded answers (made by scripts/make-testdata.sh).
+/// The trails in testdata/ with aws-cli's recorded answers (made by testdata/make-testdata.sh).
 @Suite("Recorded trails in testdata/")
 struct RecordedTrailTests {
     static let cases: [String] = {
         let folder = TestEnvironment.repositoryRoot.appendingPathComponent("testdata")
-        return ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
+        return ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter {
+            FileManager.default.fileExists(atPath: folder.appendingPathComponent("\($0)/arguments").path)
+        }.sorted()
     }()
 
     struct Recorded {

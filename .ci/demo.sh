@@ -2,6 +2,6 @@
 # Sets up a fresh machine, builds trailproof and runs its demo on built-in sample data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/setup.sh
+source .ci/setup.sh
 swift build --product trailproof
 .build/debug/trailproof demo

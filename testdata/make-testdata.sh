@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates testdata/: small trails signed with the test keyring (keys/, test-only), each
+# Regenerates the cases in testdata/ (run from anywhere: bash testdata/make-testdata.sh): small trails signed with the test keyring (keys/, test-only), each
 # tampered in one way, with the real aws-cli's output recorded through the shared oracle.
 #
 #   testdata/CASE/store/          the local store (objects and .metadata)
@@ -13,7 +13,8 @@ swift build --product trailproof >/dev/null
 tp=.build/debug/trailproof
 oracle=../shared/interop/awscli_validate.py
 keys=keys/test-keyring
-rm -rf testdata && mkdir testdata
+cases=(valid log-modified log-deleted digest-deleted signature-corrupted digest-moved)
+for name in "${cases[@]}"; do rm -rf "testdata/$name"; done
 
 make_trail() {  # $1: store folder
     local store=$1 location="--store $1 --bucket example-trail-bucket --account-id 111122223333 --region us-east-1"
@@ -40,7 +41,7 @@ record() {  # $1: case name
     rm -f "$folder/store/.metadata/.write-lock"
 }
 
-for name in valid log-modified log-deleted digest-deleted signature-corrupted digest-moved; do
+for name in "${cases[@]}"; do
     mkdir -p testdata/$name
     make_trail testdata/$name/store
 done
@@ -54,5 +55,5 @@ sed -i 's/"signature":"\(.\)/"signature":"f/' "testdata/signature-corrupted/stor
 cp "$(bucket_of digest-moved)/$(digest_key 1)" "$(bucket_of digest-moved)/$(digest_key 3)"
 cp "testdata/digest-moved/store/.metadata/example-trail-bucket/$(digest_key 1).json" "testdata/digest-moved/store/.metadata/example-trail-bucket/$(digest_key 3).json"
 
-for name in valid log-modified log-deleted digest-deleted signature-corrupted digest-moved; do record $name; done
+for name in "${cases[@]}"; do record "$name"; done
 grep -H . testdata/*/expected.status

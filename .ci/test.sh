@@ -3,7 +3,7 @@
 # formatting, and runs every test (the aws-cli parity tests need ../shared beside the repository).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/setup.sh
+source .ci/setup.sh
 
 [ -f ../shared/interop/awscli_validate.py ] || { echo "test: ../shared (the aws-cli oracle and test vectors) must be beside the repository" >&2; exit 1; }
 

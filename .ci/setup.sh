@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what TrailProof builds and tests with, if it is missing:
 #   Debian: libssl-dev (OpenSSL 3 libcrypto), zlib1g-dev, pkg-config
-#   PyPI:   awscli==1.45.11 and moto==5.2.1 (the aws-cli oracle the tests compare against)
+#   PyPI:   awscli==1.45.11 and moto==5.2.1 (the aws-cli oracle the tests compare against),
+#           jsonschema and xmlschema (the tests check reports against their schemas)
 # Safe to run again; it installs only what is absent. Swift 6 must be on PATH or in /opt/swift.
 set -euo pipefail
 
@@ -28,8 +29,11 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 python_has() { python3 -c "import importlib.metadata as m, sys; sys.exit(0 if m.version('$1') == '$2' else 1)" 2>/dev/null; }
-if ! python_has awscli 1.45.11 || ! python_has moto 5.2.1; then
-    echo "setup: installing awscli==1.45.11 moto==5.2.1"
-    python3 -m pip install --quiet --disable-pip-version-check awscli==1.45.11 moto==5.2.1 \
-        || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages awscli==1.45.11 moto==5.2.1
+wanted=(awscli==1.45.11 moto==5.2.1 jsonschema==4.26.0 xmlschema==4.3.2)
+absent=()
+for requirement in "${wanted[@]}"; do python_has "${requirement%%==*}" "${requirement##*==}" || absent+=("$requirement"); done
+if [ "${#absent[@]}" -gt 0 ]; then
+    echo "setup: installing ${absent[*]}"
+    python3 -m pip install --quiet --disable-pip-version-check "${absent[@]}" \
+        || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "${absent[@]}"
 fi

@@ -38,6 +38,13 @@ struct ScenarioTrail {
     func objectPath(_ key: String) -> String { "\(store)/\(Self.bucket)/\(key)" }
     func metadataPath(_ key: String) -> String { "\(store)/.metadata/\(Self.bucket)/\(key).json" }
 
+    /// Makes a scenario trail in a temporary folder, runs `body` on it, and removes the folder.
+    static func with(_ body: (ScenarioTrail) async throws -> Void) async throws {
+        let folder = try TestEnvironment.temporaryFolder("scenario")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await body(try make(in: folder))
+    }
+
     static func make(in folder: URL) throws -> ScenarioTrail {
         var trail = ScenarioTrail(folder: folder)
         let location = [

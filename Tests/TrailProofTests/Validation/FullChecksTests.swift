@@ -7,12 +7,6 @@ import Testing
 /// reason, and the run exits 1.
 @Suite("Full checks: what aws-cli misses")
 struct FullChecksTests {
-    private func withTrail(_ body: (ScenarioTrail) async throws -> Void) async throws {
-        let folder = try TestEnvironment.temporaryFolder("full")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try await body(try ScenarioTrail.make(in: folder))
-    }
-
     private func expectFinding(_ result: ProcessResult, _ line: String, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(result.status == 1, "\(result)", sourceLocation: sourceLocation)
         #expect(result.standardError.contains(line), "expected: \(line)\n\(result)", sourceLocation: sourceLocation)
@@ -20,7 +14,7 @@ struct FullChecksTests {
 
     @Test("An injected log file is not referenced by any digest")
     func injectedLog() async throws {
-        try await withTrail { trail in
+        try await ScenarioTrail.with { trail in
             let location = try TrailLocation(
                 bucket: ScenarioTrail.bucket, prefix: ScenarioTrail.prefix, organizationID: nil, accountID: ScenarioTrail.accountID,
                 region: ScenarioTrail.region)
@@ -35,7 +29,7 @@ struct FullChecksTests {
 
     @Test("The newest digests and their logs deleted: the tail is reported as truncated, naming the range")
     func tailTruncation() async throws {
-        try await withTrail { trail in
+        try await ScenarioTrail.with { trail in
             for key in [trail.digest(endingAt: 8), trail.digest(endingAt: 7)] + trail.logs[6]! { try trail.remove(key) }
             let awscli = try trail.validateWithBoth(verbose: false).awscli
             #expect(awscli.status == 0, "aws-cli does not see it: \(awscli)")
@@ -49,7 +43,7 @@ struct FullChecksTests {
 
     @Test("Two consecutive digests deleted: both are reported (aws-cli reports one)")
     func twoConsecutiveDigestsDeleted() async throws {
-        try await withTrail { trail in
+        try await ScenarioTrail.with { trail in
             try trail.remove(trail.digest(endingAt: 2))
             try trail.remove(trail.digest(endingAt: 3))
             let awscli = try trail.validateWithBoth(verbose: false).awscli
@@ -65,7 +59,7 @@ struct FullChecksTests {
 
     @Test("A re-signed digest whose previousDigestHashValue does not match the older digest")
     func previousHashMismatch() async throws {
-        try await withTrail { trail in
+        try await ScenarioTrail.with { trail in
             try await trail.resign(trail.digest(endingAt: 4)) { $0.previous?.hashValue = String(repeating: "0", count: 64) }
             #expect(try trail.validateWithBoth(verbose: false).awscli.status == 0)
             expectFinding(
@@ -77,7 +71,7 @@ struct FullChecksTests {
 
     @Test("A re-signed digest whose previousDigestSignature does not match the older digest's signature")
     func previousSignatureMismatch() async throws {
-        try await withTrail { trail in
+        try await ScenarioTrail.with { trail in
             try await trail.resign(trail.digest(endingAt: 4)) { digest in
                 let signature = digest.previous!.signature
                 digest.previous?.signature = (signature.first == "a" ? "b" : "a") + signature.dropFirst()
@@ -92,7 +86,7 @@ struct FullChecksTests {
 
     @Test("A digest signed with a key outside its validity window")
     func keyOutsideValidity() async throws {
-        try await withTrail { trail in
+        try await ScenarioTrail.with { trail in
             // The first key's window ends at 03:00 (rotation); the 08:00 digest is re-signed with it.
             try await trail.resign(trail.digest(endingAt: 8), signingTime: Timestamp(iso8601: "2026-01-01T02:00:00Z")!)
             #expect(try trail.validateWithBoth(verbose: false).awscli.status == 0)
@@ -104,7 +98,7 @@ struct FullChecksTests {
 
     @Test("Data appended after the gzip stream, of a log and of a digest")
     func appendedData() async throws {
-        try await withTrail { trail in
+        try await ScenarioTrail.with { trail in
             let log = trail.logs[3]![0]
             let digest = trail.digest(endingAt: 2)
             for key in [log, digest] {
@@ -122,7 +116,7 @@ struct FullChecksTests {
 
     @Test("A correctly signed digest with a duplicated logFiles key is invalid format")
     func duplicatedKey() async throws {
-        try await withTrail { trail in
+        try await ScenarioTrail.with { trail in
             let key = trail.digest(endingAt: 4)
             let digest = try await trail.digestFile(key)
             // Python's json keeps the last duplicate, so aws-cli sees an empty list of logs.

@@ -5,12 +5,6 @@ import Testing
 
 @Suite("Offline mirrors, saved anchors and reports")
 struct MirrorAndStateTests {
-    private func withTrail(_ body: (ScenarioTrail) async throws -> Void) async throws {
-        let folder = try TestEnvironment.temporaryFolder("mirror")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try await body(try ScenarioTrail.make(in: folder))
-    }
-
     /// The signature metadata of every chain head, as one would collect it from S3.
     private func signatures(of trail: ScenarioTrail, hours: [Int]) throws -> URL {
         var collected: [String: String] = [:]
@@ -27,7 +21,7 @@ struct MirrorAndStateTests {
 
     @Test("An aws s3 sync copy (no metadata) validates but for the chain heads, which --signatures vouches for")
     func syncedMirror() async throws {
-        try await withTrail { trail in
+        try await ScenarioTrail.with { trail in
             let signatureFile = try signatures(of: trail, hours: [4, 8])
             try FileManager.default.removeItem(atPath: trail.store + "/.metadata")
             // aws-cli cannot validate such a copy at all.
@@ -54,7 +48,7 @@ struct MirrorAndStateTests {
 
     @Test("--state: a rollback of the chain fails the next run, naming both digests")
     func stateRollback() async throws {
-        try await withTrail { trail in
+        try await ScenarioTrail.with { trail in
             let state = trail.folder.appendingPathComponent("state.json").path
             #expect(try trail.validateFull(["--state", state]).status == 0)
             let recorded = try ValidationState(contentsOfFile: state)
@@ -72,7 +66,7 @@ struct MirrorAndStateTests {
 
     @Test("--state: a chain replaced by one signed elsewhere fails the next run")
     func stateFork() async throws {
-        try await withTrail { trail in
+        try await ScenarioTrail.with { trail in
             let state = trail.folder.appendingPathComponent("state.json").path
             #expect(try trail.validateFull(["--state", state]).status == 0)
             // The newest digest is rewritten and signed with another key (the repository's test
@@ -97,7 +91,7 @@ struct MirrorAndStateTests {
 
     @Test("--state --only-new: an hourly run after one more hour validates only that hour")
     func onlyNew() async throws {
-        try await withTrail { trail in
+        try await ScenarioTrail.with { trail in
             let state = trail.folder.appendingPathComponent("state.json").path
             #expect(try trail.validateFull(["--state", state]).status == 0)
             let location = [
@@ -118,7 +112,7 @@ struct MirrorAndStateTests {
 
     @Test("JSON and JUnit reports pass their schemas; --report writes one while the terminal gets text")
     func reportsMatchSchemas() async throws {
-        try await withTrail { trail in
+        try await ScenarioTrail.with { trail in
             try trail.remove(trail.digest(endingAt: 2))
             try Data().write(to: URL(fileURLWithPath: trail.objectPath(trail.logs[3]![0])))
             let schema = TestEnvironment.repositoryRoot.appendingPathComponent(
@@ -153,7 +147,7 @@ struct MirrorAndStateTests {
 
     @Test("--all-regions validates every region's chain of the trail, with one combined summary")
     func allRegions() async throws {
-        try await withTrail { trail in
+        try await ScenarioTrail.with { trail in
             let location = [
                 "--store", trail.store, "--bucket", ScenarioTrail.bucket, "--prefix", ScenarioTrail.prefix, "--account-id", ScenarioTrail.accountID,
                 "--region", "eu-west-1",

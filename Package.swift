@@ -13,7 +13,8 @@ let package = Package(
         .executable(name: "trailproof", targets: ["trailproof"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(
@@ -28,7 +29,9 @@ let package = Package(
         ),
         .target(
             name: "TrailProof",
-            dependencies: ["COpenSSLCrypto", "CZlib"],
+            dependencies: [
+                "COpenSSLCrypto", "CZlib", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             exclude: ["Reporting/Schemas"],
             swiftSettings: strictSettings
         ),

@@ -1,16 +1,47 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import TrailProof
 
-/// Where the objects are.
+/// Where the objects are: a local folder, or S3 (the default when no folder is given).
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The local store folder: DIR/BUCKET/KEY holds objects, DIR/.metadata their metadata.", valueName: "DIR"))
-    var store: String
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A local store folder (DIR/BUCKET/KEY holds objects, DIR/.metadata their metadata), or s3 (the default).", valueName: "DIR|s3"))
+    var store: String?
 
-    func openStore(create: Bool) throws -> LocalStore {
-        create ? try LocalStore.create(root: store) : try LocalStore(root: store)
+    @OptionGroup var s3: S3Options
+
+    /// The store: local when `--store DIR`, else S3.
+    func openStore(create: Bool) throws -> any ObjectStore {
+        if let store, store != "s3" {
+            return create ? try LocalStore.create(root: store) : try LocalStore(root: store)
+        }
+        return try s3.openStore()
     }
 }
+
+/// How to reach S3 or an S3-compatible server.
+struct S3Options: ParsableArguments {
+    @Option(help: "S3 endpoint, e.g. http://127.0.0.1:8333 (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, else AWS S3).")
+    var endpointUrl: String?
+
+    @Option(help: "The S3 region to sign for (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's, else us-east-1).")
+    var s3Region: String?
+
+    @Option(
+        help: ArgumentHelp("Bucket in the path or in the host name (default: path with --endpoint-url, else virtual).", valueName: "path|virtual"))
+    var addressingStyle: S3Configuration.Addressing?
+
+    @Option(help: "The AWS profile for credentials (default: AWS_PROFILE, else default).")
+    var profile: String?
+
+    func openStore() throws -> S3Store {
+        S3Store(configuration: try S3Configuration.resolve(endpoint: endpointUrl, region: s3Region, addressing: addressingStyle, profile: profile))
+    }
+}
+
+extension S3Configuration.Addressing: ExpressibleByArgument {}
 
 /// The account and region whose files are produced.
 struct TrailLocationOptions: ParsableArguments {

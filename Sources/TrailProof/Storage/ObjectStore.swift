@@ -27,6 +27,13 @@ public protocol ObjectStore: Sendable {
     /// Streams the object's bytes in chunks to `chunk`; memory does not grow with its size.
     func readObject(_ location: ObjectLocation, chunk: (UnsafeRawBufferPointer) throws -> Void) async throws
 
+    /// How many objects to read at once by default: the processors for a local store, more
+    /// for a network store.
+    var preferredConcurrency: Int { get }
+
+    /// Whether the object exists.
+    func objectExists(_ location: ObjectLocation) async throws -> Bool
+
     /// Writes an object with its metadata. The object becomes visible whole or not at all,
     /// metadata first. With `overwrite: false` an existing object is never replaced
     /// (``TrailProofError/Code/objectExists``).
@@ -34,7 +41,9 @@ public protocol ObjectStore: Sendable {
 }
 
 extension ObjectStore {
-    /// Whether the object exists.
+    public var preferredConcurrency: Int { ProcessorCount.active }
+
+    /// Whether the object exists (by reading its first bytes).
     public func objectExists(_ location: ObjectLocation) async throws -> Bool {
         do {
             try await readObject(location) { _ in throw StopReading() }

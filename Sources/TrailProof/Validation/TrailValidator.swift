@@ -4,7 +4,7 @@
 /// oldest, each valid digest followed by its logs, then backfill digests. With the full checks
 /// (the default) it adds what aws-cli cannot see: broken links, every missing hour, a truncated
 /// tail, log files no digest lists, a rolled-back chain. Log files are read and hashed
-/// `request.jobs` at a time; events still arrive in order.
+/// `request.jobs` at a time (or as many as the store prefers); events still arrive in order.
 ///
 ///     let validator = TrailValidator(store: try LocalStore(root: "/data/trail"), publicKeys: keys, request: request)
 ///     let summary = try await validator.validate { event in print(event) }
@@ -102,6 +102,7 @@ public struct TrailValidator: Sendable {
     /// to `emit` in list order, as soon as all before it are known.
     private func resolveInOrder(_ pending: [Pending], emit: (ValidationEvent) -> Void) async {
         let verifier = LogVerifier(store: store)
+        let jobs = request.jobs > 0 ? request.jobs : store.preferredConcurrency
         var resolved = [ValidationEvent?](repeating: nil, count: pending.count)
         var nextToEmit = 0
         func flush() {
@@ -117,7 +118,7 @@ public struct TrailValidator: Sendable {
                 case .ready(let event):
                     resolved[index] = event
                 case .log(let entry):
-                    if inFlight >= request.jobs, let (done, event) = await group.next() {
+                    if inFlight >= jobs, let (done, event) = await group.next() {
                         resolved[done] = event
                         inFlight -= 1
                     }

@@ -9,7 +9,7 @@ public struct ValidationRequest: Hashable, Sendable {
     public var endTime: Timestamp
     /// Where the digests and logs are (bucket, prefix, organization, account, source region).
     public var location: TrailLocation
-    /// How many log files are read at once.
+    /// How many log files are read at once; 0 lets the store choose.
     public var jobs: Int
     /// Which checks run: all of TrailProof's, or only aws-cli's (for output identical to it).
     public var checks: CheckLevel = .full
@@ -50,7 +50,7 @@ public struct ValidationRequest: Hashable, Sendable {
         self.location = try TrailLocation(
             bucket: bucket, prefix: prefix, organizationID: organizationID, accountID: accountID ?? trail.accountID,
             region: region ?? trail.homeRegion)
-        self.jobs = jobs > 0 ? jobs : ProcessorCount.active
+        self.jobs = max(0, jobs)
     }
 }
 

@@ -1,0 +1,242 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// A bucket store in AWS S3 or an S3-compatible server, signed with SigV4.
+///
+/// Lists with ListObjectsV2, reads with GetObject (bodies streamed, never held whole unless
+/// asked for), checks with HeadObject and writes with PutObject and `x-amz-meta-*` metadata.
+/// Throttling, 5xx answers and broken connections are retried with jittered exponential
+/// backoff; 403, 404 and wrong-region answers become messages that name bucket and key.
+public struct S3Store: ObjectStore {
+    public let configuration: S3Configuration
+    private let signer: SigV4Signer
+
+    public init(configuration: S3Configuration) {
+        self.configuration = configuration
+        signer = SigV4Signer(credentials: configuration.credentials, region: configuration.region, service: "s3")
+    }
+
+    public var displayName: String { "S3 at \(configuration.endpointDescription)" }
+
+    /// Network stores want many requests in flight.
+    public var preferredConcurrency: Int { 32 }
+
+    /// One client for the process: its connection pool is shared by every store, and it is
+    /// never deinitialised (AsyncHTTPClient requires a shutdown before that).
+    private static let client: HTTPClient = {
+        var pool = HTTPClient.Configuration.ConnectionPool()
+        pool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+        let configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10), read: .seconds(60)), connectionPool: pool)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
+    // MARK: ObjectStore
+
+    public func listKeys(bucket: String, prefix: String, startAfter: String?) async throws -> [String] {
+        try ObjectLocation.validateBucket(bucket)
+        var keys: [String] = []
+        var continuation: String?
+        repeat {
+            var query = [("list-type", "2"), ("prefix", prefix)]
+            if let continuation {
+                query.append(("continuation-token", continuation))
+            } else if let startAfter {
+                query.append(("start-after", startAfter))
+            }
+            let response = try await send("GET", bucket: bucket, key: nil, query: query, subject: "s3://\(bucket)/\(prefix)*")
+            let page = try S3ResponseXML.listPage(try await collect(response, subject: "listing s3://\(bucket)/\(prefix)"))
+            keys += page.keys
+            continuation = page.isTruncated ? page.nextContinuationToken : nil
+            if page.isTruncated && continuation == nil {
+                throw TrailProofError(
+                    .storageFailure, "\(displayName) said the listing of s3://\(bucket)/\(prefix) continues but gave no continuation token")
+            }
+        } while continuation != nil
+        return keys
+    }
+
+    public func getObject(_ location: ObjectLocation) async throws -> StoredObject {
+        let response = try await send("GET", location)
+        let bytes = try await collect(response, subject: location.uri)
+        return StoredObject(bytes: bytes, metadata: Self.metadata(of: response.headers))
+    }
+
+    public func readObject(_ location: ObjectLocation, chunk: (UnsafeRawBufferPointer) throws -> Void) async throws {
+        let response = try await send("GET", location)
+        // What the consumer throws passes through; only a failing body stream is a transport error.
+        var consumerError: (any Error)?
+        do {
+            for try await buffer in response.body {
+                do {
+                    try buffer.withUnsafeReadableBytes { try chunk($0) }
+                } catch {
+                    consumerError = error
+                    throw error
+                }
+            }
+        } catch {
+            if let consumerError { throw consumerError }
+            if error is CancellationError { throw error }
+            throw TrailProofError(.storageFailure, "the connection broke while reading \(location.uri) from \(displayName): \(error)")
+        }
+    }
+
+    public func objectExists(_ location: ObjectLocation) async throws -> Bool {
+        do {
+            _ = try await send("HEAD", location)
+            return true
+        } catch let error as TrailProofError where error.code == .objectNotFound {
+            return false
+        }
+    }
+
+    public func putObject(_ location: ObjectLocation, bytes: [UInt8], metadata: [String: String], overwrite: Bool) async throws {
+        if !overwrite, try await objectExists(location) {
+            throw TrailProofError(.objectExists, "\(location.uri) already exists in \(displayName); it is never overwritten")
+        }
+        var headers = metadata.sorted { $0.key < $1.key }.map { ("x-amz-meta-\($0.key.lowercased())", $0.value) }
+        headers.append(("content-type", "application/octet-stream"))
+        // Where the server supports conditional writes, a race with another writer also fails.
+        if !overwrite { headers.append(("if-none-match", "*")) }
+        do {
+            _ = try await send("PUT", bucket: location.bucket, key: location.key, query: [], headers: headers, body: bytes, subject: location.uri)
+        } catch let error as TrailProofError where error.code == .invalidInput {
+            throw TrailProofError(.objectExists, "\(location.uri) already exists in \(displayName); it is never overwritten")
+        }
+    }
+
+    // MARK: Requests
+
+    private func send(_ method: String, _ location: ObjectLocation) async throws -> HTTPClientResponse {
+        try ObjectLocation.validateBucket(location.bucket)
+        try ObjectLocation.validateKey(location.key)
+        return try await send(method, bucket: location.bucket, key: location.key, query: [], subject: location.uri)
+    }
+
+    /// Sends a signed request, retrying what may pass, and returns a 2xx response; anything
+    /// else becomes a ``TrailProofError`` that names `subject`.
+    private func send(
+        _ method: String, bucket: String, key: String?, query: [(String, String)], headers: [(String, String)] = [],
+        body: [UInt8]? = nil, subject: String
+    ) async throws -> HTTPClientResponse {
+        let path = configuration.path(bucket: bucket, key: key)
+        var url = "\(configuration.scheme)://\(configuration.hostHeader(bucket: bucket))\(SigV4Signer.encode(path, keepSlash: true))"
+        if !query.isEmpty {
+            url +=
+                "?"
+                + query.map { "\(SigV4Signer.encode($0.0, keepSlash: false))=\(SigV4Signer.encode($0.1, keepSlash: false))" }.joined(separator: "&")
+        }
+        let payloadHash = body.map { MessageDigest.sha256Hex($0) } ?? SigV4Signer.emptyPayloadHash
+        var attempt = 0
+        while true {
+            attempt += 1
+            let signed = signer.signedHeaders(
+                method: method, path: path, query: query, headers: [("host", configuration.hostHeader(bucket: bucket))] + headers,
+                payloadHash: payloadHash, date: Timestamp.now())
+            var request = HTTPClientRequest(url: url)
+            request.method = HTTPMethod(rawValue: method)
+            for (name, value) in signed { request.headers.add(name: name, value: value) }
+            if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+            do {
+                let response = try await Self.client.execute(request, timeout: .seconds(configuration.requestTimeout))
+                if (200..<300).contains(response.status.code) { return response }
+                let error = try await describe(response, method: method, bucket: bucket, subject: subject)
+                guard Self.isRetryable(status: response.status.code, code: error.s3Code), attempt < configuration.maxAttempts else {
+                    throw error.error
+                }
+            } catch let error as TrailProofError {
+                throw error
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                // A transport failure (refused, reset, timed out): worth another attempt.
+                guard attempt < configuration.maxAttempts else {
+                    throw TrailProofError(
+                        .storageFailure,
+                        "cannot reach \(displayName) for \(subject) after \(attempt) attempts: \(error). Check --endpoint-url and that the server runs"
+                    )
+                }
+            }
+            // Full jitter: a random wait up to 100 ms * 2^attempt.
+            let ceiling = 100_000_000 * (1 << min(attempt, 6))
+            try await Task.sleep(nanoseconds: UInt64.random(in: 0...UInt64(ceiling)))
+        }
+    }
+
+    private struct DescribedError {
+        let error: TrailProofError
+        let s3Code: String?
+    }
+
+    /// Turns a non-2xx answer into an error that says what to check.
+    private func describe(_ response: HTTPClientResponse, method: String, bucket: String, subject: String) async throws -> DescribedError {
+        let body = (try? await response.body.collect(upTo: 64 * 1024)).map { Array(buffer: $0) } ?? []
+        let document = S3ResponseXML.errorDocument(body)
+        let code = document.code
+        let status = Int(response.status.code)
+        let detail = "HTTP \(status)" + (code.map { " \($0)" } ?? "") + (document.message.map { ": \($0)" } ?? "")
+        let region = document.region ?? response.headers.first(name: "x-amz-bucket-region")
+        switch (status, code) {
+        case (404, "NoSuchBucket"):
+            return .init(
+                error: TrailProofError(.storageFailure, "bucket \(bucket) does not exist at \(configuration.endpointDescription) (\(detail))"),
+                s3Code: code)
+        case (404, _):
+            return .init(error: TrailProofError(.objectNotFound, "\(subject) not found in \(displayName)"), s3Code: code)
+        case (412, _):
+            return .init(error: TrailProofError(.invalidInput, "\(subject): precondition failed (\(detail))"), s3Code: code)
+        case (403, "SignatureDoesNotMatch"):
+            return .init(
+                error: TrailProofError(
+                    .storageFailure,
+                    "\(displayName) refused the signature for \(subject) (\(detail)): the secret access key does not match the access key ID \(configuration.credentials.accessKeyID); check AWS_SECRET_ACCESS_KEY or the profile"
+                ),
+                s3Code: code)
+        case (403, "InvalidAccessKeyId"):
+            return .init(
+                error: TrailProofError(
+                    .storageFailure,
+                    "\(displayName) does not know access key ID \(configuration.credentials.accessKeyID) (\(detail)); check AWS_ACCESS_KEY_ID or the profile"
+                ),
+                s3Code: code)
+        case (403, _):
+            return .init(
+                error: TrailProofError(
+                    .storageFailure,
+                    "access to \(subject) denied by \(displayName) (\(detail)); check that the credentials may \(method == "PUT" ? "s3:PutObject" : "s3:GetObject and s3:ListBucket") on bucket \(bucket)"
+                ),
+                s3Code: code)
+        case (301, _), (400, "AuthorizationHeaderMalformed"), (400, "IllegalLocationConstraintException"):
+            let hint =
+                region.map { "bucket \(bucket) is in region \($0), not \(configuration.region): pass --s3-region \($0)" }
+                ?? "the bucket is in another region than \(configuration.region); pass its region with --s3-region"
+            return .init(error: TrailProofError(.storageFailure, "\(subject): \(hint) (\(detail))"), s3Code: code)
+        default:
+            return .init(error: TrailProofError(.storageFailure, "\(displayName) answered \(detail) for \(subject)"), s3Code: code)
+        }
+    }
+
+    private func collect(_ response: HTTPClientResponse, subject: String) async throws -> [UInt8] {
+        do {
+            return Array(buffer: try await response.body.collect(upTo: 1 << 30))
+        } catch {
+            throw TrailProofError(.storageFailure, "the connection broke while reading \(subject) from \(displayName): \(error)")
+        }
+    }
+
+    private static func isRetryable(status: UInt, code: String?) -> Bool {
+        status >= 500 || status == 429 || code == "SlowDown" || code == "Throttling" || code == "RequestTimeout"
+    }
+
+    /// The user metadata of an answer: `x-amz-meta-NAME` headers, names lowercased.
+    static func metadata(of headers: HTTPHeaders) -> [String: String] {
+        var metadata: [String: String] = [:]
+        for header in headers where header.name.lowercased().hasPrefix("x-amz-meta-") {
+            metadata[String(header.name.lowercased().dropFirst("x-amz-meta-".count))] = header.value
+        }
+        return metadata
+    }
+}

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Starts a SeaweedFS S3 server for the tests on 127.0.0.1 with free ports and SigV4 identities,
 # and stops it by its PID. Source it, then:
-#   seaweedfs_start DIR    exports TRAILPROOF_S3_ENDPOINT, TRAILPROOF_S3_ACCESS_KEY,
+#   seaweedfs_start DIR    (each bucket takes several volumes: -volume.max is high, volumes are sparse)
+#                          exports TRAILPROOF_S3_ENDPOINT, TRAILPROOF_S3_ACCESS_KEY,
 #                          TRAILPROOF_S3_SECRET_KEY, SEAWEEDFS_PID; waits until a bucket can be made
-#   seaweedfs_stop         SIGTERM, then SIGKILL after a grace period (weed may ignore SIGTERM)
+#   seaweedfs_stop [PID]   SIGTERM, then SIGKILL after a grace period (weed may ignore SIGTERM);
+#                          without PID, the server of SEAWEEDFS_PID
 
 seaweedfs_free_ports() {  # prints N ports from 20000-45000 whose gRPC twin (+10000) is free too
     python3 - "$1" <<'PY'
@@ -39,7 +41,8 @@ seaweedfs_start() {
 JSON
     weed server -ip=127.0.0.1 -ip.bind=127.0.0.1 -dir="$dir/data" -master.port="$master" -volume.port="$volume" \
         -filer -filer.port="$filer" -s3 -s3.port="$s3" -s3.config="$dir/s3.json" -metricsPort="$metrics" \
-        -master.telemetry=false -volume.max=100 -master.volumeSizeLimitMB=64 > "$dir/weed.log" 2>&1 &
+        -master.telemetry=false -volume.max=2000 -master.volumeSizeLimitMB=32 \
+        -s3.port.iceberg=0 -s3.port.lance=0 > "$dir/weed.log" 2>&1 &
     export SEAWEEDFS_PID=$!
     export TRAILPROOF_S3_ENDPOINT="http://127.0.0.1:$s3"
     local deadline=$((SECONDS + 90))
@@ -63,13 +66,14 @@ PY
 }
 
 seaweedfs_stop() {
-    [ -n "${SEAWEEDFS_PID:-}" ] || return 0
-    kill -TERM "$SEAWEEDFS_PID" 2>/dev/null || true
+    local pid=${1:-${SEAWEEDFS_PID:-}}
+    [ -n "$pid" ] || return 0
+    kill -TERM "$pid" 2>/dev/null || true
     for _ in 1 2 3 4 5 6 7 8 9 10; do
-        kill -0 "$SEAWEEDFS_PID" 2>/dev/null || break
+        kill -0 "$pid" 2>/dev/null || break
         sleep 0.5
     done
-    kill -KILL "$SEAWEEDFS_PID" 2>/dev/null || true
-    wait "$SEAWEEDFS_PID" 2>/dev/null || true
-    unset SEAWEEDFS_PID
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    [ "$pid" != "${SEAWEEDFS_PID:-}" ] || unset SEAWEEDFS_PID
 }

@@ -8,7 +8,14 @@ source .ci/setup.sh
 [ -f ../shared/interop/awscli_validate.py ] || { echo "test: ../shared (the aws-cli oracle and test vectors) must be beside the repository" >&2; exit 1; }
 
 build_log=$(mktemp)
-trap 'rm -f "$build_log"' EXIT
+servers=$(mktemp -d)
+source .ci/seaweedfs.sh
+stop_servers() {
+    seaweedfs_stop "${stoppable_pid:-}"
+    seaweedfs_stop
+    rm -rf "$servers" "$build_log"
+}
+trap stop_servers EXIT
 swift build --build-tests 2>&1 | tee "$build_log"
 own_warnings=$(grep -E "^$(pwd)/(Sources|Tests)/.*warning:" "$build_log" | sort -u || true)
 if [ -n "$own_warnings" ]; then
@@ -18,6 +25,12 @@ if [ -n "$own_warnings" ]; then
 fi
 
 swift format lint --strict --recursive Sources Tests
+
+# Two SeaweedFS servers: one for the S3 tests, one that a test stops in the middle of a run.
+seaweedfs_start "$servers/stoppable"
+stoppable_pid=$SEAWEEDFS_PID
+export TRAILPROOF_S3_STOPPABLE="$SEAWEEDFS_PID $TRAILPROOF_S3_ENDPOINT $TRAILPROOF_S3_ACCESS_KEY $TRAILPROOF_S3_SECRET_KEY"
+seaweedfs_start "$servers/main"
 
 # Swift Testing's per-test "started" lines are dropped for readability; its status decides.
 set +e

@@ -36,8 +36,17 @@ struct S3Options: ParsableArguments {
     @Option(help: "The AWS profile for credentials (default: AWS_PROFILE, else default).")
     var profile: String?
 
+    @Option(help: "Attempts per S3 request when throttled, answered 5xx or disconnected (retried with jittered backoff).")
+    var s3MaxAttempts = 4
+
+    func validate() throws {
+        guard (1...20).contains(s3MaxAttempts) else { throw ValidationError("--s3-max-attempts must be between 1 and 20") }
+    }
+
     func openStore() throws -> S3Store {
-        S3Store(configuration: try S3Configuration.resolve(endpoint: endpointUrl, region: s3Region, addressing: addressingStyle, profile: profile))
+        var configuration = try S3Configuration.resolve(endpoint: endpointUrl, region: s3Region, addressing: addressingStyle, profile: profile)
+        configuration.maxAttempts = s3MaxAttempts
+        return S3Store(configuration: configuration)
     }
 }
 

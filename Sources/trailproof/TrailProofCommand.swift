@@ -14,7 +14,7 @@ struct TrailProofCommand: AsyncParsableCommand {
             (unreadable store or key list, no public keys in range, a write refused).
             """,
         subcommands: [
-            KeysCommand.self, DeliverCommand.self, DigestCommand.self, ValidateLogsCommand.self, DemoCommand.self,
+            KeysCommand.self, DeliverCommand.self, DigestCommand.self, ValidateLogsCommand.self, MirrorCommand.self, DemoCommand.self,
         ]
     )
 

@@ -10,7 +10,6 @@ import Testing
 ///     hours 4-5: logging stopped, no digests
 ///     hour 6: 2 logs (new chain, --restart)   hour 7: none
 struct ScenarioTrail {
-    static let bucket = "audit-bucket"
     static let prefix = "team/audit"
     static let accountID = "123456789012"
     static let region = "us-east-1"
@@ -20,6 +19,8 @@ struct ScenarioTrail {
     static let end = "2026-01-01T08:00:00Z"
 
     let folder: URL
+    /// The bucket the trail delivers to (unique per test where stores are shared).
+    let bucket: String
     /// Log keys by the hour (0…7) they were delivered in.
     var logs: [Int: [String]] = [:]
     /// Digest keys, oldest first (windows ending 01:00 … 04:00, 07:00, 08:00).
@@ -35,8 +36,8 @@ struct ScenarioTrail {
     }
 
     /// The file of an object in the store, and of its metadata.
-    func objectPath(_ key: String) -> String { "\(store)/\(Self.bucket)/\(key)" }
-    func metadataPath(_ key: String) -> String { "\(store)/.metadata/\(Self.bucket)/\(key).json" }
+    func objectPath(_ key: String) -> String { "\(store)/\(bucket)/\(key)" }
+    func metadataPath(_ key: String) -> String { "\(store)/.metadata/\(bucket)/\(key).json" }
 
     /// Makes a scenario trail in a temporary folder, runs `body` on it, and removes the folder.
     static func with(_ body: (ScenarioTrail) async throws -> Void) async throws {
@@ -45,8 +46,8 @@ struct ScenarioTrail {
         try await body(try make(in: folder))
     }
 
-    static func make(in folder: URL) throws -> ScenarioTrail {
-        var trail = ScenarioTrail(folder: folder)
+    static func make(in folder: URL, bucket: String = "audit-bucket") throws -> ScenarioTrail {
+        var trail = ScenarioTrail(folder: folder, bucket: bucket)
         let location = [
             "--store", trail.store, "--bucket", bucket, "--prefix", prefix, "--account-id", accountID, "--region", region,
         ]
@@ -69,14 +70,14 @@ struct ScenarioTrail {
         let time = String(format: "2026-01-01T%02d:%02d:00Z", hour, minute)
         let document = SampleTrail.sampleLog(at: Timestamp(iso8601: time)!.adding(seconds: -240), user: "user\(hour)\(minute)")
         let lines = try trailproofLines(["deliver"] + location + ["--at", time, "-"], input: Data(document))
-        return String(lines[0].dropFirst("s3://\(Self.bucket)/".count))
+        return String(lines[0].dropFirst("s3://\(bucket)/".count))
     }
 
     /// The validate-logs arguments shared by trailproof and the oracle (without the store).
     func validationArguments(verbose: Bool, start: String = start, end: String = end) -> [String] {
         [
             "--public-keys", publicKeys, "--trail-arn", Self.trailARN, "--start-time", start, "--end-time", end,
-            "--s3-bucket", Self.bucket, "--s3-prefix", Self.prefix,
+            "--s3-bucket", bucket, "--s3-prefix", Self.prefix,
         ] + (verbose ? ["--verbose"] : [])
     }
 

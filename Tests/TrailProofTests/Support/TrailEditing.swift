@@ -7,7 +7,7 @@ import Foundation
 extension ScenarioTrail {
     var localStore: LocalStore { get throws { try LocalStore(root: store) } }
 
-    func object(_ key: String) -> ObjectLocation { ObjectLocation(bucket: Self.bucket, key: key) }
+    func object(_ key: String) -> ObjectLocation { ObjectLocation(bucket: bucket, key: key) }
 
     /// The digest's parsed content.
     func digestFile(_ key: String) async throws -> DigestFile {

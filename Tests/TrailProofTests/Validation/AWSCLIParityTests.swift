@@ -41,70 +41,70 @@ struct AWSCLIParityTests {
             case .logModified:
                 let forged = SampleTrail.sampleLog(at: Timestamp(iso8601: "2026-01-01T03:06:00Z")!, user: "mallory")
                 try Data(try Gzip.compress(forged)).write(to: URL(fileURLWithPath: trail.objectPath(log)))
-                return "Log file\ts3://\(ScenarioTrail.bucket)/\(log)\tINVALID: hash value doesn't match"
+                return "Log file\ts3://\(trail.bucket)/\(log)\tINVALID: hash value doesn't match"
             case .logRecompressed:
                 let original = try Data(contentsOf: URL(fileURLWithPath: trail.objectPath(log)))
                 let recompressed = try Gzip.compress(try GzipInflater.decompressWhole(Array(original)), level: 1)
                 #expect(Data(recompressed) != original)
                 try Data(recompressed).write(to: URL(fileURLWithPath: trail.objectPath(log)))
-                return "Log file\ts3://\(ScenarioTrail.bucket)/\(log)\tvalid"
+                return "Log file\ts3://\(trail.bucket)/\(log)\tvalid"
             case .logDeleted:
                 try fileManager.removeItem(atPath: trail.objectPath(log))
-                return "Log file\ts3://\(ScenarioTrail.bucket)/\(log)\tINVALID: not found"
+                return "Log file\ts3://\(trail.bucket)/\(log)\tINVALID: not found"
             case .logTruncated:
                 let original = try Data(contentsOf: URL(fileURLWithPath: trail.objectPath(log)))
                 try original.prefix(original.count / 2).write(to: URL(fileURLWithPath: trail.objectPath(log)))
-                return "Log file\ts3://\(ScenarioTrail.bucket)/\(log)\tINVALID: hash value doesn't match"
+                return "Log file\ts3://\(trail.bucket)/\(log)\tINVALID: hash value doesn't match"
             case .logNotGzip:
                 try Data("{\"Records\": []}".utf8).write(to: URL(fileURLWithPath: trail.objectPath(log)))
-                return "Log file\ts3://\(ScenarioTrail.bucket)/\(log)\tINVALID: invalid format"
+                return "Log file\ts3://\(trail.bucket)/\(log)\tINVALID: invalid format"
             case .logEmpty:
                 try Data().write(to: URL(fileURLWithPath: trail.objectPath(log)))
-                return "Log file\ts3://\(ScenarioTrail.bucket)/\(log)\tINVALID: hash value doesn't match"
+                return "Log file\ts3://\(trail.bucket)/\(log)\tINVALID: hash value doesn't match"
             case .digestDeleted:
                 try fileManager.removeItem(atPath: trail.objectPath(digest))
                 try fileManager.removeItem(atPath: trail.metadataPath(digest))
-                return "Digest file\ts3://\(ScenarioTrail.bucket)/\(digest)\tINVALID: not found"
+                return "Digest file\ts3://\(trail.bucket)/\(digest)\tINVALID: not found"
             case .digestModified:
                 let original = try Data(contentsOf: URL(fileURLWithPath: trail.objectPath(digest)))
                 let text = String(decoding: try GzipInflater.decompressWhole(Array(original)), as: UTF8.self)
                 let edited = text.replacingOccurrences(of: "\"newestEventTime\":\"2026-01-01T01:", with: "\"newestEventTime\":\"2026-01-01T00:")
                 #expect(edited != text)
                 try Data(try Gzip.compress(Array(edited.utf8))).write(to: URL(fileURLWithPath: trail.objectPath(digest)))
-                return "Digest file\ts3://\(ScenarioTrail.bucket)/\(digest)\tINVALID: signature verification failed"
+                return "Digest file\ts3://\(trail.bucket)/\(digest)\tINVALID: signature verification failed"
             case .signatureCorrupted:
                 let path = trail.metadataPath(digest)
                 var metadata = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: String]
                 let signature = metadata["signature"]!
                 metadata["signature"] = (signature.first == "0" ? "1" : "0") + signature.dropFirst()
                 try JSONSerialization.data(withJSONObject: metadata).write(to: URL(fileURLWithPath: path))
-                return "Digest file\ts3://\(ScenarioTrail.bucket)/\(digest)\tINVALID: signature verification failed"
+                return "Digest file\ts3://\(trail.bucket)/\(digest)\tINVALID: signature verification failed"
             case .metadataRemoved:
                 try fileManager.removeItem(atPath: trail.metadataPath(digest))
-                return "Digest file\ts3://\(ScenarioTrail.bucket)/\(digest)\tINVALID: signature verification failed"
+                return "Digest file\ts3://\(trail.bucket)/\(digest)\tINVALID: signature verification failed"
             case .digestCopiedOverAnotherHour:
                 let other = trail.digest(endingAt: 1)
                 for (from, to) in [(trail.objectPath(other), trail.objectPath(digest)), (trail.metadataPath(other), trail.metadataPath(digest))] {
                     try fileManager.removeItem(atPath: to)
                     try fileManager.copyItem(atPath: from, toPath: to)
                 }
-                return "Digest file\ts3://\(ScenarioTrail.bucket)/\(digest)\tINVALID: has been moved from its original location"
+                return "Digest file\ts3://\(trail.bucket)/\(digest)\tINVALID: has been moved from its original location"
             case .digestNotGzip:
                 try Data("not a gzip file".utf8).write(to: URL(fileURLWithPath: trail.objectPath(digest)))
-                return "Digest file\ts3://\(ScenarioTrail.bucket)/\(digest)\tINVALID: invalid format"
+                return "Digest file\ts3://\(trail.bucket)/\(digest)\tINVALID: invalid format"
             case .digestNotJSON:
                 try Data(try Gzip.compress(Array("{\"awsAccountId\": ".utf8))).write(to: URL(fileURLWithPath: trail.objectPath(digest)))
-                return "Digest file\ts3://\(ScenarioTrail.bucket)/\(digest)\tINVALID: invalid format"
+                return "Digest file\ts3://\(trail.bucket)/\(digest)\tINVALID: invalid format"
             case .hourLogsDeleted:
                 for key in trail.logs[3]! { try fileManager.removeItem(atPath: trail.objectPath(key)) }
-                return "Log file\ts3://\(ScenarioTrail.bucket)/\(trail.logs[3]![1])\tINVALID: not found"
+                return "Log file\ts3://\(trail.bucket)/\(trail.logs[3]![1])\tINVALID: not found"
             case .hourDeletedEntirely:
                 // A middle hour: aws-cli cannot see the newest digest of a chain go (tail truncation).
                 let hourDigest = trail.digest(endingAt: 1)
                 for key in trail.logs[0]! { try fileManager.removeItem(atPath: trail.objectPath(key)) }
                 try fileManager.removeItem(atPath: trail.objectPath(hourDigest))
                 try fileManager.removeItem(atPath: trail.metadataPath(hourDigest))
-                return "Digest file\ts3://\(ScenarioTrail.bucket)/\(hourDigest)\tINVALID: not found"
+                return "Digest file\ts3://\(trail.bucket)/\(hourDigest)\tINVALID: not found"
             }
         }
     }
@@ -181,7 +181,7 @@ struct BackfillParityTests {
         let trail = try ScenarioTrail.make(in: folder)
         let store = try LocalStore(root: trail.store)
         let location = try TrailLocation(
-            bucket: ScenarioTrail.bucket, prefix: ScenarioTrail.prefix, organizationID: nil, accountID: ScenarioTrail.accountID,
+            bucket: trail.bucket, prefix: ScenarioTrail.prefix, organizationID: nil, accountID: ScenarioTrail.accountID,
             region: ScenarioTrail.region)
         // A late log for hour 1, covered by a backfill digest signed with the test key.
         let late = try await LogDelivery(store: store, location: location)
@@ -190,7 +190,7 @@ struct BackfillParityTests {
                 at: Timestamp(year: 2026, month: 1, day: 1, hour: 8, minute: 55))[0]
         let end = Timestamp(year: 2026, month: 1, day: 1, hour: 2)
         let object = ObjectLocation(
-            bucket: ScenarioTrail.bucket,
+            bucket: trail.bucket,
             key: location.digestKey(trailName: ScenarioTrail.trailName, homeRegion: ScenarioTrail.region, endTime: end, backfill: true))
         let document = try GzipInflater.decompressWhole(try await store.getObject(late).bytes)
         let digest = DigestFile(
@@ -212,7 +212,7 @@ struct BackfillParityTests {
 
         let (ours, awscli) = try trail.validateWithBoth(verbose: true)
         #expect(
-            awscli.status == 0 && awscli.standardOutput.contains("(backfill) Digest file\ts3://\(ScenarioTrail.bucket)/\(object.key)\tvalid"),
+            awscli.status == 0 && awscli.standardOutput.contains("(backfill) Digest file\ts3://\(trail.bucket)/\(object.key)\tvalid"),
             "\(awscli)")
         #expect(awscli.standardOutput.contains("1/1 backfill digest files valid"), "\(awscli)")
         #expect(ours == awscli)
@@ -223,7 +223,7 @@ struct BackfillParityTests {
         let (ours2, awscli2) = try trail.validateWithBoth(verbose: false)
         #expect(
             awscli2.status == 1
-                && awscli2.standardError.contains("(backfill) Digest file\ts3://\(ScenarioTrail.bucket)/\(object.key)\tINVALID: invalid format"),
+                && awscli2.standardError.contains("(backfill) Digest file\ts3://\(trail.bucket)/\(object.key)\tINVALID: invalid format"),
             "\(awscli2)")
         #expect(ours2 == awscli2)
     }

@@ -16,14 +16,14 @@ struct FullChecksTests {
     func injectedLog() async throws {
         try await ScenarioTrail.with { trail in
             let location = try TrailLocation(
-                bucket: ScenarioTrail.bucket, prefix: ScenarioTrail.prefix, organizationID: nil, accountID: ScenarioTrail.accountID,
+                bucket: trail.bucket, prefix: ScenarioTrail.prefix, organizationID: nil, accountID: ScenarioTrail.accountID,
                 region: ScenarioTrail.region)
             let key = location.logKey(deliveredAt: Timestamp(iso8601: "2026-01-01T03:30:00Z")!, unique: "InjectedByEve001")
             let forged = SampleTrail.sampleLog(at: Timestamp(iso8601: "2026-01-01T03:25:00Z")!, user: "eve")
             try await trail.localStore.putObject(trail.object(key), bytes: try Gzip.compress(forged), metadata: [:], overwrite: false)
             let awscli = try trail.validateWithBoth(verbose: false).awscli
             #expect(awscli.status == 0, "aws-cli does not see it: \(awscli)")
-            expectFinding(try trail.validateFull(), "Log file\ts3://\(ScenarioTrail.bucket)/\(key)\tINVALID: not referenced by any digest")
+            expectFinding(try trail.validateFull(), "Log file\ts3://\(trail.bucket)/\(key)\tINVALID: not referenced by any digest")
         }
     }
 
@@ -36,7 +36,7 @@ struct FullChecksTests {
             let expected = trail.digest(endingAt: 4).replacingOccurrences(of: "20260101T040000Z", with: "20260101T050000Z")
             expectFinding(
                 try trail.validateFull(),
-                "Digest file\ts3://\(ScenarioTrail.bucket)/\(expected)\tINVALID: not found: no digest covers 2026-01-01T04:00:00Z to 2026-01-01T08:00:00Z"
+                "Digest file\ts3://\(trail.bucket)/\(expected)\tINVALID: not found: no digest covers 2026-01-01T04:00:00Z to 2026-01-01T08:00:00Z"
             )
         }
     }
@@ -50,10 +50,10 @@ struct FullChecksTests {
             #expect(awscli.standardError.components(separatedBy: "INVALID: not found").count - 1 == 1, "\(awscli)")
             let full = try trail.validateFull()
             for hour in [2, 3] {
-                expectFinding(full, "Digest file\ts3://\(ScenarioTrail.bucket)/\(trail.digest(endingAt: hour))\tINVALID: not found")
+                expectFinding(full, "Digest file\ts3://\(trail.bucket)/\(trail.digest(endingAt: hour))\tINVALID: not found")
             }
             // The log of the hour whose digest is gone is no longer vouched for.
-            expectFinding(full, "Log file\ts3://\(ScenarioTrail.bucket)/\(trail.logs[1]![0])\tUNVERIFIED: no valid digest covers its delivery time")
+            expectFinding(full, "Log file\ts3://\(trail.bucket)/\(trail.logs[1]![0])\tUNVERIFIED: no valid digest covers its delivery time")
         }
     }
 
@@ -64,7 +64,7 @@ struct FullChecksTests {
             #expect(try trail.validateWithBoth(verbose: false).awscli.status == 0)
             expectFinding(
                 try trail.validateFull(),
-                "Digest file\ts3://\(ScenarioTrail.bucket)/\(trail.digest(endingAt: 3))\tINVALID: SHA-256 ")
+                "Digest file\ts3://\(trail.bucket)/\(trail.digest(endingAt: 3))\tINVALID: SHA-256 ")
             #expect(try trail.validateFull().standardError.contains("does not match previousDigestHashValue \(String(repeating: "0", count: 64))"))
         }
     }
@@ -79,7 +79,7 @@ struct FullChecksTests {
             #expect(try trail.validateWithBoth(verbose: false).awscli.status == 0)
             expectFinding(
                 try trail.validateFull(),
-                "Digest file\ts3://\(ScenarioTrail.bucket)/\(trail.digest(endingAt: 3))\tINVALID: signature does not match previousDigestSignature in s3://"
+                "Digest file\ts3://\(trail.bucket)/\(trail.digest(endingAt: 3))\tINVALID: signature does not match previousDigestSignature in s3://"
             )
         }
     }
@@ -91,7 +91,7 @@ struct FullChecksTests {
             try await trail.resign(trail.digest(endingAt: 8), signingTime: Timestamp(iso8601: "2026-01-01T02:00:00Z")!)
             #expect(try trail.validateWithBoth(verbose: false).awscli.status == 0)
             expectFinding(
-                try trail.validateFull(), "Digest file\ts3://\(ScenarioTrail.bucket)/\(trail.digest(endingAt: 8))\tINVALID: signed with key ")
+                try trail.validateFull(), "Digest file\ts3://\(trail.bucket)/\(trail.digest(endingAt: 8))\tINVALID: signed with key ")
             #expect(try trail.validateFull().standardError.contains("not at digestEndTime 2026-01-01T08:00:00Z"))
         }
     }
@@ -109,8 +109,8 @@ struct FullChecksTests {
             }
             #expect(try trail.validateWithBoth(verbose: false).awscli.status == 0, "aws-cli reads only the first gzip member")
             let full = try trail.validateFull()
-            expectFinding(full, "Log file\ts3://\(ScenarioTrail.bucket)/\(log)\tINVALID: data after the end of the gzip stream")
-            expectFinding(full, "Digest file\ts3://\(ScenarioTrail.bucket)/\(digest)\tINVALID: invalid format")
+            expectFinding(full, "Log file\ts3://\(trail.bucket)/\(log)\tINVALID: data after the end of the gzip stream")
+            expectFinding(full, "Digest file\ts3://\(trail.bucket)/\(digest)\tINVALID: invalid format")
         }
     }
 
@@ -124,7 +124,7 @@ struct FullChecksTests {
             let (_, privateKey) = try Keyring(directory: trail.keyring, mustExist: true).signingKey(region: ScenarioTrail.region, at: digest.endTime)
             try await trail.writeSigned(Array(text.utf8), digest: digest, privateKey: privateKey)
             #expect(try trail.validateWithBoth(verbose: false).awscli.status == 0, "aws-cli takes the last duplicate")
-            expectFinding(try trail.validateFull(), "Digest file\ts3://\(ScenarioTrail.bucket)/\(key)\tINVALID: invalid format")
+            expectFinding(try trail.validateFull(), "Digest file\ts3://\(trail.bucket)/\(key)\tINVALID: invalid format")
             let report = try trail.validateFull(["--output", "json"])
             #expect(report.standardOutput.contains("duplicate key \\\"logFiles\\\""), "\(report)")
         }

@@ -31,7 +31,7 @@ struct MirrorAndStateTests {
             for hour in [4, 8] {
                 #expect(
                     unvouched.standardError.contains(
-                        "Digest file\ts3://\(ScenarioTrail.bucket)/\(trail.digest(endingAt: hour))\tUNVERIFIED: no signature: the object has no metadata"
+                        "Digest file\ts3://\(trail.bucket)/\(trail.digest(endingAt: hour))\tUNVERIFIED: no signature: the object has no metadata"
                     ),
                     "\(unvouched)")
             }
@@ -58,7 +58,7 @@ struct MirrorAndStateTests {
             #expect(result.status == 1)
             #expect(
                 result.standardError.contains(
-                    "Digest file\ts3://\(ScenarioTrail.bucket)/\(trail.digest(endingAt: 8))\tINVALID: not reached through the chain: an earlier run vouched for this digest (end 2026-01-01T08:00:00Z, SHA-256 \(recorded.anchors[0].sha256)); the chain now reaches back from s3://\(ScenarioTrail.bucket)/\(trail.digest(endingAt: 4))"
+                    "Digest file\ts3://\(trail.bucket)/\(trail.digest(endingAt: 8))\tINVALID: not reached through the chain: an earlier run vouched for this digest (end 2026-01-01T08:00:00Z, SHA-256 \(recorded.anchors[0].sha256)); the chain now reaches back from s3://\(trail.bucket)/\(trail.digest(endingAt: 4))"
                 ), "\(result)")
             #expect(try ValidationState(contentsOfFile: state) == recorded, "a failed run keeps the anchor")
         }
@@ -83,7 +83,7 @@ struct MirrorAndStateTests {
             #expect(result.status == 1)
             #expect(
                 result.standardError.contains(
-                    "Digest file\ts3://\(ScenarioTrail.bucket)/\(trail.digest(endingAt: 8))\tINVALID: differs from the digest recorded by an earlier run"
+                    "Digest file\ts3://\(trail.bucket)/\(trail.digest(endingAt: 8))\tINVALID: differs from the digest recorded by an earlier run"
                 ),
                 "\(result)")
         }
@@ -95,7 +95,7 @@ struct MirrorAndStateTests {
             let state = trail.folder.appendingPathComponent("state.json").path
             #expect(try trail.validateFull(["--state", state]).status == 0)
             let location = [
-                "--store", trail.store, "--bucket", ScenarioTrail.bucket, "--prefix", ScenarioTrail.prefix, "--account-id", ScenarioTrail.accountID,
+                "--store", trail.store, "--bucket", trail.bucket, "--prefix", ScenarioTrail.prefix, "--account-id", ScenarioTrail.accountID,
                 "--region", ScenarioTrail.region,
             ]
             let document = SampleTrail.sampleLog(at: Timestamp(iso8601: "2026-01-01T08:15:00Z")!, user: "next")
@@ -149,7 +149,7 @@ struct MirrorAndStateTests {
     func allRegions() async throws {
         try await ScenarioTrail.with { trail in
             let location = [
-                "--store", trail.store, "--bucket", ScenarioTrail.bucket, "--prefix", ScenarioTrail.prefix, "--account-id", ScenarioTrail.accountID,
+                "--store", trail.store, "--bucket", trail.bucket, "--prefix", ScenarioTrail.prefix, "--account-id", ScenarioTrail.accountID,
                 "--region", "eu-west-1",
             ]
             let document = SampleTrail.sampleLog(at: Timestamp(iso8601: "2026-01-01T05:10:00Z")!, user: "eu")

@@ -20,6 +20,8 @@ public struct S3Configuration: Hashable, Sendable {
     public var credentials: SigV4Signer.Credentials
     /// Attempts per request for throttling, 5xx answers and broken connections.
     public var maxAttempts = 4
+    /// Keys per ListObjectsV2 page (nil: the server's default, 1000 on AWS).
+    public var listPageSize: Int?
     /// Seconds to wait for a connection, and for each answer.
     public var connectTimeout: Int64 = 10
     public var requestTimeout: Int64 = 120

@@ -28,6 +28,8 @@ public struct S3Store: ObjectStore {
     private static let client: HTTPClient = {
         var pool = HTTPClient.Configuration.ConnectionPool()
         pool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+        // A refused connection must surface: our retries (bounded, jittered) decide what to do.
+        pool.retryConnectionEstablishment = false
         let configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10), read: .seconds(60)), connectionPool: pool)
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
@@ -41,6 +43,7 @@ public struct S3Store: ObjectStore {
         var continuation: String?
         repeat {
             var query = [("list-type", "2"), ("prefix", prefix)]
+            if let size = configuration.listPageSize { query.append(("max-keys", String(size))) }
             if let continuation {
                 query.append(("continuation-token", continuation))
             } else if let startAfter {
@@ -105,6 +108,22 @@ public struct S3Store: ObjectStore {
             _ = try await send("PUT", bucket: location.bucket, key: location.key, query: [], headers: headers, body: bytes, subject: location.uri)
         } catch let error as TrailProofError where error.code == .invalidInput {
             throw TrailProofError(.objectExists, "\(location.uri) already exists in \(displayName); it is never overwritten")
+        }
+    }
+
+    /// Creates a bucket (CreateBucket); an existing bucket owned by the caller is fine.
+    public func createBucket(_ bucket: String) async throws {
+        try ObjectLocation.validateBucket(bucket)
+        var body: [UInt8]?
+        if configuration.region != "us-east-1" {
+            let xml =
+                "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LocationConstraint>\(configuration.region)</LocationConstraint></CreateBucketConfiguration>"
+            body = Array(xml.utf8)
+        }
+        do {
+            _ = try await send("PUT", bucket: bucket, key: nil, query: [], body: body, subject: "bucket \(bucket)")
+        } catch let error as TrailProofError where error.message.contains("BucketAlreadyOwnedByYou") {
+            return
         }
     }
 

@@ -46,12 +46,12 @@ arguments="--public-keys $keys/public-keys.json --trail-arn arn:aws:cloudtrail:u
   --start-time 2026-05-01T00:00:00Z --end-time $end --s3-bucket bench-s3"
 seconds() { local start end; start=$(date +%s.%N); "$@" > "$work/last.out" 2>&1 || true; end=$(date +%s.%N); echo "$end - $start" | bc -l; }
 t_tp=$(seconds $tp validate-logs $s3 $arguments)
-tail -3 "$work/last.out" | head -2
+echo "trailproof: $(grep -E 'files valid' "$work/last.out" | paste -sd ';' -)"
 t_tp_aws=$(seconds $tp validate-logs $s3 --checks aws-cli $arguments)
 t_aws=$(seconds python3 ../shared/interop/awscli_validate.py $s3 $arguments)
-tail -3 "$work/last.out" | head -2
+echo "aws-cli:    $(grep -E 'files valid' "$work/last.out" | paste -sd ';' -)"
 
-printf 'log files: %d in SeaweedFS %s on %d cores\n' "$logs" "$(weed version 2>&1 | awk '{print $3}')" "$(nproc)"
+printf 'log files: %d in SeaweedFS %s on %d cores\n' "$logs" "$(weed version 2>&1 | head -1 | awk '{print $3}')" "$(nproc)"
 printf '%-52s %8.2f s\n' "trailproof validate-logs (full checks)" "$t_tp"
 printf '%-52s %8.2f s\n' "trailproof validate-logs --checks aws-cli" "$t_tp_aws"
 printf '%-52s %8.2f s\n' "aws-cli validate-logs (oracle, same server)" "$t_aws"

@@ -9,9 +9,12 @@ struct TrailProofCommand: AsyncParsableCommand {
         commandName: "trailproof",
         abstract: "Tamper-evident log delivery in the AWS CloudTrail log file integrity format.",
         discussion: """
-            Exit status: 0 everything valid; 1 something was found INVALID; \
-            2 the command line is wrong; 3 the run was stopped by an error \
-            (unreadable store or key list, no public keys in range, a write refused).
+            Stores: --store DIR for a local folder, or --store s3 (the default) with \
+            --endpoint-url for S3-compatible servers. Exit status: 0 success, everything \
+            valid; 1 validate-logs found something INVALID or UNVERIFIED, or mirror met a \
+            conflict or a failed copy; 2 the command line is wrong; 3 the run was stopped by \
+            an error (unreadable store or key list, a failed listing, no public keys in \
+            range, a write refused).
             """,
         subcommands: [
             KeysCommand.self, DeliverCommand.self, DigestCommand.self, ValidateLogsCommand.self, MirrorCommand.self, DemoCommand.self,

@@ -185,9 +185,11 @@ public struct LocalStore: ObjectStore {
     // MARK: Writing
 
     public func putObject(_ location: ObjectLocation, bytes: [UInt8], metadata: [String: String], overwrite: Bool) async throws {
+        // Everything under the lock is synchronous: a task must never suspend while it holds a
+        // lock that other tasks of this process wait for on the cooperative threads.
         let lock = try overwrite ? nil : acquireWriteLock()
         defer { if let lock { close(lock) } }
-        if !overwrite, try await objectExists(location) {
+        if !overwrite, try exists(location) {
             throw TrailProofError(.objectExists, "\(location.uri) already exists in \(displayName); it is never overwritten")
         }
         if metadata.isEmpty {
@@ -197,6 +199,17 @@ public struct LocalStore: ObjectStore {
             try writeFile(metadataPath(location), bytes: document.serialized(), for: location, overwrite: true)
         }
         try writeFile(objectPath(location), bytes: bytes, for: location, overwrite: overwrite)
+    }
+
+    public func objectExists(_ location: ObjectLocation) async throws -> Bool { try exists(location) }
+
+    private func exists(_ location: ObjectLocation) throws -> Bool {
+        do {
+            close(try openForReading(try objectPath(location), for: location))
+            return true
+        } catch let error as TrailProofError where error.code == .objectNotFound {
+            return false
+        }
     }
 
     /// Serializes no-overwrite writes between processes sharing the store.

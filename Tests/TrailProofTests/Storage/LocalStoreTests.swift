@@ -93,3 +93,30 @@ struct LocalStoreTests {
         #expect(try await store.listKeys(bucket: "bkt", prefix: "", startAfter: nil) == ["real"])
     }
 }
+
+@Suite("Local store under concurrency")
+struct LocalStoreConcurrencyTests {
+    @Test("Many concurrent no-overwrite writes (as mirror makes) finish, and each object is written once")
+    func concurrentNoOverwriteWrites() async throws {
+        let folder = try TestEnvironment.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try LocalStore.create(root: folder.path)
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for index in 0..<400 {
+                group.addTask {
+                    // Two writers per key: exactly one may win.
+                    let location = ObjectLocation(bucket: "bkt", key: "k/\(index / 2)")
+                    do {
+                        try await store.putObject(location, bytes: [UInt8(index % 2)], metadata: ["n": "\(index)"], overwrite: false)
+                        return true
+                    } catch {
+                        return false
+                    }
+                }
+            }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(results.filter { $0 }.count == 200)
+        #expect(try await store.listKeys(bucket: "bkt", prefix: "k/", startAfter: nil).count == 200)
+    }
+}

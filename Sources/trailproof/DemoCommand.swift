@@ -49,8 +49,9 @@ struct DemoCommand: AsyncParsableCommand {
         }
         Console.output(
             """
-            == Caught: \(tampered.invalidDigests) digest and \(tampered.invalidLogs) log file INVALID; \
-            validate-logs exits 1 on such a trail, 0 on the untouched one.\n
+            == Caught: \(tampered.invalidDigests) digest and \(tampered.invalidLogs) log file INVALID, and the \
+            \(tampered.unverifiedLogs) log files the edited digest listed are UNVERIFIED (no valid digest \
+            vouches for them any more); validate-logs exits 1 on such a trail, 0 on the untouched one.\n
             """)
     }
 

@@ -64,5 +64,6 @@ struct CommandLineTests {
         #expect(result.status == 0, "\(result)")
         #expect(result.standardOutput.contains("INVALID: hash value doesn't match"))
         #expect(result.standardOutput.contains("INVALID: signature verification failed"))
+        #expect(result.standardOutput.contains("UNVERIFIED: no valid digest covers its delivery time"))
     }
 }

@@ -117,6 +117,23 @@ public struct DigestFile: Hashable, Sendable {
 }
 
 extension DigestFile {
+    /// The SHA256withRSA signature of this digest as stored: `uncompressed` are its stored
+    /// (uncompressed) bytes, which the signature covers through their SHA-256.
+    public func signature(over uncompressed: [UInt8], with privateKey: RSAPrivateKey) throws -> [UInt8] {
+        try privateKey.signature(for: stringToSign(over: uncompressed))
+    }
+
+    /// Whether `signature` is this digest's SHA256withRSA signature over its stored bytes.
+    public func isValidSignature(_ signature: [UInt8], over uncompressed: [UInt8], publicKey: RSAPublicKey) -> Bool {
+        publicKey.isValidSignature(signature, for: stringToSign(over: uncompressed))
+    }
+
+    private func stringToSign(over uncompressed: [UInt8]) -> [UInt8] {
+        Self.stringToSign(endTime: endTime.iso8601, location: location, uncompressedBytes: uncompressed, previousSignature: previous?.signature)
+    }
+}
+
+extension DigestFile {
     /// Why a digest document was refused.
     public struct FormatFailure: Error, Sendable, CustomStringConvertible {
         public let reason: String

@@ -91,10 +91,9 @@ public struct DigestProducer: Sendable {
         guard let key = keyring.keys.first(where: { $0.fingerprint == digest.publicKeyFingerprint }) else {
             throw refuse("its key \(digest.publicKeyFingerprint) is not in keyring \(keyring.directory)")
         }
-        let message = DigestFile.stringToSign(
-            endTime: digest.endTime.iso8601, location: digest.location, uncompressedBytes: uncompressed,
-            previousSignature: digest.previous?.signature)
-        guard digest.location == object, try RSAPublicKey(der: key.publicKeyDER).isValidSignature(signature, for: message) else {
+        guard digest.location == object,
+            digest.isValidSignature(signature, over: uncompressed, publicKey: try RSAPublicKey(der: key.publicKeyDER))
+        else {
             throw refuse("its signature does not verify")
         }
         let link = DigestFile.PreviousDigest(
@@ -124,10 +123,7 @@ public struct DigestProducer: Sendable {
             oldestEventTime: eventTimes?.oldest,
             previous: previous, logFiles: entries)
         let uncompressed = digest.serialized()
-        let signature = try privateKey.signature(
-            for: DigestFile.stringToSign(
-                endTime: end.iso8601, location: object, uncompressedBytes: uncompressed, previousSignature: previous?.signature))
-        let signatureHex = Hex.encode(signature)
+        let signatureHex = Hex.encode(try digest.signature(over: uncompressed, with: privateKey))
         try await store.putObject(
             object, bytes: try Gzip.compress(uncompressed),
             metadata: ["signature": signatureHex, "signature-algorithm": "SHA256withRSA"], overwrite: false)

@@ -262,10 +262,7 @@ struct DigestWalker: Sendable {
         guard let signature = Hex.decode(signatureHex) else {
             return invalid(Finding(.signatureVerificationFailed, "signature verification failed", detail: "the signature is not hex"))
         }
-        let message = DigestFile.stringToSign(
-            endTime: digest.endTime.iso8601, location: digest.location, uncompressedBytes: uncompressed, previousSignature: digest.previous?.signature
-        )
-        guard publicKey.isValidSignature(signature, for: message) else { return invalid(.signatureFailed) }
+        guard digest.isValidSignature(signature, over: uncompressed, publicKey: publicKey) else { return invalid(.signatureFailed) }
         let valid = ValidDigest(
             location: object, digest: digest, isBackfill: backfill, sha256: MessageDigest.sha256Hex(uncompressed), signature: Hex.encode(signature))
         if full, let problem = strictProblem(valid, key: entry) ?? newer.flatMap({ linkProblem(from: $0, to: valid) }) {

@@ -77,9 +77,8 @@ struct ProductionTests {
                 #expect(digest.previous == nil)
             }
             let signature = try #require(stored.metadata["signature"])
-            let message = DigestFile.stringToSign(
-                endTime: digest.endTime.iso8601, location: object, uncompressedBytes: bytes, previousSignature: digest.previous?.signature)
-            #expect(try RSAPublicKey(der: fixture.keyring.keys[0].publicKeyDER).isValidSignature(Hex.decode(signature)!, for: message))
+            let publicKey = try RSAPublicKey(der: fixture.keyring.keys[0].publicKeyDER)
+            #expect(digest.isValidSignature(Hex.decode(signature)!, over: bytes, publicKey: publicKey))
             previous = (object, bytes, signature)
         }
         // A log now delivered into an hour that has a digest would never be covered: refused.

@@ -22,11 +22,7 @@ enum SignedDigests {
         var digest = digest
         digest.publicKeyFingerprint = key.fingerprint
         let bytes = digest.serialized()
-        let signature = Hex.encode(
-            try privateKey.signature(
-                for: DigestFile.stringToSign(
-                    endTime: digest.endTime.iso8601, location: digest.location, uncompressedBytes: bytes,
-                    previousSignature: digest.previous?.signature)))
+        let signature = Hex.encode(try digest.signature(over: bytes, with: privateKey))
         try await store.putObject(
             location ?? digest.location, bytes: try Gzip.compress(bytes),
             metadata: ["signature": signature, "signature-algorithm": "SHA256withRSA"], overwrite: true)

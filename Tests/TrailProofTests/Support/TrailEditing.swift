@@ -27,9 +27,7 @@ extension ScenarioTrail {
 
     /// Stores digest bytes as given, with a valid signature over exactly those bytes.
     func writeSigned(_ bytes: [UInt8], digest: DigestFile, privateKey: RSAPrivateKey) async throws {
-        let signature = try privateKey.signature(
-            for: DigestFile.stringToSign(
-                endTime: digest.endTime.iso8601, location: digest.location, uncompressedBytes: bytes, previousSignature: digest.previous?.signature))
+        let signature = try digest.signature(over: bytes, with: privateKey)
         try await localStore.putObject(
             digest.location, bytes: try Gzip.compress(bytes), metadata: ["signature": Hex.encode(signature), "signature-algorithm": "SHA256withRSA"],
             overwrite: true)

@@ -96,12 +96,14 @@ struct ValidateLogsCommand: AsyncParsableCommand {
         let trail = try TrailARN(trailArn)
         let start = try parseTime(startTime, option: "--start-time")
         let end = try endTime.map { try parseTime($0, option: "--end-time") } ?? Timestamp.now()
-        let base = try ValidationRequest(
+        var base = try ValidationRequest(
             trail: trail, startTime: start, endTime: end, bucket: s3Bucket, prefix: s3Prefix, accountID: accountId, organizationID: organizationId,
             region: region, jobs: jobs)
+        base.checks = checks
+        base.signatures = try signatures.map(Self.readSignatures) ?? [:]
+        base.onlyNew = onlyNew
         let keys = try PublicKeyList(contentsOfFile: publicKeys)
         let store = try storeOptions.openStore(create: false)
-        let knownSignatures = try signatures.map(Self.readSignatures) ?? [:]
         var savedState = try state.map { try ValidationState(contentsOfFile: $0) }
 
         var chains = [ChainDiscovery.Chain(accountID: base.location.accountID, region: base.location.region)]
@@ -126,13 +128,11 @@ struct ValidateLogsCommand: AsyncParsableCommand {
             trail: trail, startTime: start, endTime: end, bucket: s3Bucket, prefix: base.location.prefix, organizationID: organizationId,
             checks: checks)
         for chain in chains {
-            var request = try ValidationRequest(
-                trail: trail, startTime: start, endTime: end, bucket: s3Bucket, prefix: s3Prefix, accountID: chain.accountID,
-                organizationID: organizationId, region: chain.region, jobs: jobs)
-            request.checks = checks
-            request.signatures = knownSignatures
+            var request = base
+            request.location = try TrailLocation(
+                bucket: base.location.bucket, prefix: base.location.prefix, organizationID: base.location.organizationID, accountID: chain.accountID,
+                region: chain.region)
             request.anchor = savedState?.anchor(for: request)
-            request.onlyNew = onlyNew
             var events: [ValidationEvent] = []
             let result = try await TrailValidator(store: store, publicKeys: keys, request: request).run { event in
                 events.append(event)

@@ -131,4 +131,17 @@ public struct TrailLocation: Hashable, Sendable {
         else { return nil }
         return (end, backfill)
     }
+
+    /// The `YYYYMMDDTHHMMSSZ` end time at the end of a digest key, whatever its trail.
+    static func digestEndTime(ofAnyTrailKey key: String) -> Timestamp? {
+        var name = Substring(key)
+        if name.hasSuffix("_backfill.json.gz") {
+            name = name.dropLast("_backfill.json.gz".count)
+        } else if name.hasSuffix(".json.gz") {
+            name = name.dropLast(".json.gz".count)
+        } else {
+            return nil
+        }
+        return Timestamp(compact: String(name.suffix(16)))
+    }
 }

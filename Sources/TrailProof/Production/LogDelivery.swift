@@ -52,19 +52,6 @@ public struct LogDelivery: Sendable {
     /// The latest digest end time of any trail in this account and region, if any.
     private func newestDigestEnd() async throws -> Timestamp? {
         let keys = try await store.listKeys(bucket: location.bucket, prefix: location.digestPrefix, startAfter: nil)
-        return keys.compactMap(Self.digestEndTime(ofAnyTrailKey:)).max()
-    }
-
-    /// The `YYYYMMDDTHHMMSSZ` end time at the end of a digest key, whatever its trail.
-    static func digestEndTime(ofAnyTrailKey key: String) -> Timestamp? {
-        var name = Substring(key)
-        if name.hasSuffix("_backfill.json.gz") {
-            name = name.dropLast("_backfill.json.gz".count)
-        } else if name.hasSuffix(".json.gz") {
-            name = name.dropLast(".json.gz".count)
-        } else {
-            return nil
-        }
-        return Timestamp(compact: String(name.suffix(16)))
+        return keys.compactMap(TrailLocation.digestEndTime(ofAnyTrailKey:)).max()
     }
 }

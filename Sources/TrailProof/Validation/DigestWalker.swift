@@ -80,7 +80,7 @@ struct DigestWalker: Sendable {
                 lastStart = valid.digest.startTime
                 walk.steps.append(.valid(valid))
                 if let previous = valid.digest.previous {
-                    current = (previous.location.key, LogDelivery.digestEndTime(ofAnyTrailKey: previous.location.key))
+                    current = (previous.location.key, TrailLocation.digestEndTime(ofAnyTrailKey: previous.location.key))
                     newer = valid
                     if previous.location.bucket != bucket {
                         bucket = previous.location.bucket
@@ -170,7 +170,7 @@ struct DigestWalker: Sendable {
             return (last.key, last.end)
         }
         // A link that is not a digest key name has no time; the chain position stands in.
-        let beforeTime = LogDelivery.digestEndTime(ofAnyTrailKey: before) ?? fallback!.adding(seconds: 1)
+        let beforeTime = TrailLocation.digestEndTime(ofAnyTrailKey: before) ?? fallback!.adding(seconds: 1)
         while let last = listed.popLast() {
             if last.end < beforeTime { return (last.key, last.end) }
         }

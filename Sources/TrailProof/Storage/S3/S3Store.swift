@@ -104,11 +104,7 @@ public struct S3Store: ObjectStore {
         headers.append(("content-type", "application/octet-stream"))
         // Where the server supports conditional writes, a race with another writer also fails.
         if !overwrite { headers.append(("if-none-match", "*")) }
-        do {
-            _ = try await send("PUT", bucket: location.bucket, key: location.key, query: [], headers: headers, body: bytes, subject: location.uri)
-        } catch let error as TrailProofError where error.code == .invalidInput {
-            throw TrailProofError(.objectExists, "\(location.uri) already exists in \(displayName); it is never overwritten")
-        }
+        _ = try await send("PUT", bucket: location.bucket, key: location.key, query: [], headers: headers, body: bytes, subject: location.uri)
     }
 
     /// Creates a bucket (CreateBucket); an existing bucket owned by the caller is fine.
@@ -206,7 +202,10 @@ public struct S3Store: ObjectStore {
         case (404, _):
             return .init(error: TrailProofError(.objectNotFound, "\(subject) not found in \(displayName)"), s3Code: code)
         case (412, _):
-            return .init(error: TrailProofError(.invalidInput, "\(subject): precondition failed (\(detail))"), s3Code: code)
+            // The only precondition sent is If-None-Match: * on a write that must not overwrite.
+            return .init(
+                error: TrailProofError(.objectExists, "\(subject) already exists in \(displayName); it is never overwritten (\(detail))"),
+                s3Code: code)
         case (403, "SignatureDoesNotMatch"):
             return .init(
                 error: TrailProofError(

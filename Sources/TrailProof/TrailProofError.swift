@@ -8,7 +8,7 @@ public struct TrailProofError: Error, Hashable, Sendable, CustomStringConvertibl
     /// The kind of failure. New codes may be added; existing ones keep their meaning.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Hashable, Sendable {
-            case invalidArgument, invalidObjectKey, objectNotFound, objectExists, storageFailure
+            case invalidArgument, invalidObjectKey, objectNotFound, objectExists, objectTooLarge, storageFailure
             case invalidInput, cryptographyFailure, keyringFailure, noPublicKeys, invalidPublicKeyList
         }
         private let base: Base
@@ -22,6 +22,8 @@ public struct TrailProofError: Error, Hashable, Sendable, CustomStringConvertibl
         public static let objectNotFound = Code(.objectNotFound)
         /// A write was refused because the object already exists and must not be overwritten.
         public static let objectExists = Code(.objectExists)
+        /// An object is larger than what may be read of it whole (a digest over its size cap).
+        public static let objectTooLarge = Code(.objectTooLarge)
         /// The store could not be read or written (I/O error, permissions, symlink refused).
         public static let storageFailure = Code(.storageFailure)
         /// Input to produce from (a log document, a digest being extended) is malformed.

@@ -67,7 +67,7 @@ struct DemoCommand: AsyncParsableCommand {
         let summary = try await TrailValidator(store: store, publicKeys: sample.keyring.publicKeyList, request: request)
             .validate { report.write($0) }
         report.writeSummary(summary)
-        Console.output("(exit status \(summary.isValid ? 0 : 1))\n\n")
+        Console.output("(exit status \(ValidateLogsCommand.exitStatus(summary.outcome, checks: request.checks)))\n\n")
         return summary
     }
 }

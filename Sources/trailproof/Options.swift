@@ -39,13 +39,18 @@ struct S3Options: ParsableArguments {
     @Option(help: "Attempts per S3 request when throttled, answered 5xx or disconnected (retried with jittered backoff).")
     var s3MaxAttempts = 4
 
+    @Option(help: ArgumentHelp("Seconds an S3 connection may stay silent before the request is retried.", valueName: "SECONDS"))
+    var s3ReadTimeout: Int64 = 30
+
     func validate() throws {
         guard (1...20).contains(s3MaxAttempts) else { throw ValidationError("--s3-max-attempts must be between 1 and 20") }
+        guard (1...3600).contains(s3ReadTimeout) else { throw ValidationError("--s3-read-timeout must be between 1 and 3600 seconds") }
     }
 
     func openStore() throws -> S3Store {
         var configuration = try S3Configuration.resolve(endpoint: endpointUrl, region: s3Region, addressing: addressingStyle, profile: profile)
         configuration.maxAttempts = s3MaxAttempts
+        configuration.readTimeout = s3ReadTimeout
         return S3Store(configuration: configuration)
     }
 }

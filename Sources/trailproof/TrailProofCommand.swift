@@ -10,11 +10,13 @@ struct TrailProofCommand: AsyncParsableCommand {
         abstract: "Tamper-evident log delivery in the AWS CloudTrail log file integrity format.",
         discussion: """
             Stores: --store DIR for a local folder, or --store s3 (the default) with \
-            --endpoint-url for S3-compatible servers. Exit status: 0 success, everything \
-            valid; 1 validate-logs found something INVALID or UNVERIFIED, or mirror met a \
-            conflict or a failed copy; 2 the command line is wrong; 3 the run was stopped by \
-            an error (unreadable store or key list, a failed listing, no public keys in \
-            range, a write refused).
+            --endpoint-url for S3-compatible servers. Exit status: 0 success (validate-logs: \
+            something was checked and all of it is valid); 1 validate-logs found something \
+            INVALID (evidence of tampering), or mirror met a conflict or a failed copy; 2 the \
+            command line is wrong; 3 the run was stopped by an error (unreadable store or key \
+            list, a failed listing, no public keys in range, a write refused); 4 validate-logs \
+            found nothing INVALID but some objects UNVERIFIED or UNREADABLE; 5 validate-logs \
+            found nothing to validate.
             """,
         subcommands: [
             KeysCommand.self, DeliverCommand.self, DigestCommand.self, ValidateLogsCommand.self, MirrorCommand.self, DemoCommand.self,
@@ -30,7 +32,7 @@ struct TrailProofCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch let error as TrailProofError {
-            Console.error("trailproof: error: \(error.message)")
+            Console.error("trailproof: error: \(TerminalText.escape(error.message))")
             Foundation.exit(error.code == .invalidArgument ? ExitStatus.usage : ExitStatus.stopped)
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)
@@ -53,6 +55,8 @@ enum ExitStatus {
     static let invalid: Int32 = 1
     static let usage: Int32 = 2
     static let stopped: Int32 = 3
+    static let notEstablished: Int32 = 4
+    static let nothingFound: Int32 = 5
 }
 
 /// Writes to the standard streams without buffering surprises between them.

@@ -11,9 +11,11 @@ struct ValidateLogsCommand: AsyncParsableCommand {
             and link, re-hashes every log file, and prints aws-cli's lines: INVALID and UNVERIFIED lines \
             on standard error, valid ones on standard output with --verbose. With --checks full (the \
             default) it also reports broken links, every missing hour, a truncated tail, log files no \
-            digest lists, and keys used outside their validity. Exit status: 0 all valid, 1 something \
-            INVALID or UNVERIFIED, 2 bad arguments, 3 stopped (unreadable store or key list, no public \
-            keys in range).
+            digest lists, and keys used outside their validity. Exit status: 0 everything checked is \
+            valid; 1 something is INVALID (evidence of tampering); 2 bad arguments; 3 stopped \
+            (unreadable store or key list, a failed listing, no public keys in range); 4 nothing INVALID \
+            but some objects UNVERIFIED or UNREADABLE; 5 nothing found to validate (with --checks \
+            aws-cli: 0, as aws-cli).
             """
     )
 
@@ -92,16 +94,27 @@ struct ValidateLogsCommand: AsyncParsableCommand {
         }
     }
 
+    /// The request as the command line gives it; anything wrong in it is a usage error (exit 2).
+    private func makeRequest() throws -> ValidationRequest {
+        do {
+            let trail = try TrailARN(trailArn)
+            let start = try parseTime(startTime, option: "--start-time")
+            let end = try endTime.map { try parseTime($0, option: "--end-time") } ?? Timestamp.now()
+            var request = try ValidationRequest(
+                trail: trail, startTime: start, endTime: end, bucket: s3Bucket, prefix: s3Prefix, accountID: accountId,
+                organizationID: organizationId, region: region, jobs: jobs)
+            request.checks = checks
+            request.onlyNew = onlyNew
+            return request
+        } catch let error as TrailProofError {
+            throw TrailProofError(.invalidArgument, error.message)
+        }
+    }
+
     func run() async throws {
-        let trail = try TrailARN(trailArn)
-        let start = try parseTime(startTime, option: "--start-time")
-        let end = try endTime.map { try parseTime($0, option: "--end-time") } ?? Timestamp.now()
-        var base = try ValidationRequest(
-            trail: trail, startTime: start, endTime: end, bucket: s3Bucket, prefix: s3Prefix, accountID: accountId, organizationID: organizationId,
-            region: region, jobs: jobs)
-        base.checks = checks
+        var base = try makeRequest()
+        let trail = base.trail
         base.signatures = try signatures.map(Self.readSignatures) ?? [:]
-        base.onlyNew = onlyNew
         let keys = try PublicKeyList(contentsOfFile: publicKeys)
         let store = try storeOptions.openStore(create: false)
         var savedState = try state.map { try ValidationState(contentsOfFile: $0) }
@@ -109,8 +122,7 @@ struct ValidateLogsCommand: AsyncParsableCommand {
         var chains = [ChainDiscovery.Chain(accountID: base.location.accountID, region: base.location.region)]
         if allRegions || allAccounts {
             chains = try await ChainDiscovery.discover(
-                store: store, bucket: s3Bucket, prefix: s3Prefix, organizationID: organizationId, trail: trail, accountID: base.location.accountID,
-                region: base.location.region, allAccounts: allAccounts, allRegions: allRegions)
+                store: store, base: base.location, trail: trail, allAccounts: allAccounts, allRegions: allRegions)
         }
 
         let progress = Progress()
@@ -123,10 +135,10 @@ struct ValidateLogsCommand: AsyncParsableCommand {
             })
         let silent = TextReport.Output(standardOutput: { _ in }, standardError: { _ in })
         var text = TextReport(output: output == .text ? textOutput : silent, verbose: verbose)
-        text.writeStart(trail: trail, start: start, end: end)
+        text.writeStart(trail: trail, start: base.startTime, end: base.endTime)
         var machine = ValidationReport(
-            trail: trail, startTime: start, endTime: end, bucket: s3Bucket, prefix: base.location.prefix, organizationID: organizationId,
-            checks: checks)
+            trail: trail, startTime: base.startTime, endTime: base.endTime, bucket: s3Bucket, prefix: base.location.prefix,
+            organizationID: organizationId, checks: checks)
         for chain in chains {
             var request = base
             request.location = try TrailLocation(
@@ -152,7 +164,39 @@ struct ValidateLogsCommand: AsyncParsableCommand {
         }
         if let report { try machine.write(to: report) }
         if let state, let savedState { try savedState.write(to: state) }
-        throw ExitCode(summary.isValid ? ExitStatus.valid : ExitStatus.invalid)
+        if checks == .full {
+            explain(summary.outcome, base: base)
+        }
+        throw ExitCode(Self.exitStatus(summary.outcome, checks: checks))
+    }
+
+    /// The documented exit status of an outcome; aws-cli mode exits 0 when nothing was found, as aws-cli does.
+    static func exitStatus(_ outcome: ValidationSummary.Outcome, checks: ValidationRequest.CheckLevel) -> Int32 {
+        switch outcome {
+        case .valid: return ExitStatus.valid
+        case .invalid: return ExitStatus.invalid
+        case .notEstablished: return ExitStatus.notEstablished
+        case .nothingFound: return checks == .awsCLI ? ExitStatus.valid : ExitStatus.nothingFound
+        }
+    }
+
+    /// Says on standard error why a run that found no INVALID object is not a success.
+    private func explain(_ outcome: ValidationSummary.Outcome, base: ValidationRequest) {
+        switch outcome {
+        case .valid, .invalid:
+            return
+        case .notEstablished:
+            Console.error(
+                "trailproof: nothing INVALID, but some objects are UNVERIFIED or UNREADABLE: their integrity is not established (exit status 4)")
+        case .nothingFound:
+            let listed =
+                allRegions || allAccounts
+                ? "s3://\(base.location.bucket)/\(ChainDiscovery.listingPrefix(base: base.location, allAccounts: allAccounts))"
+                : "s3://\(base.location.bucket)/\(base.location.digestPrefix)"
+            Console.error(
+                "trailproof: nothing was validated: no digest of trail \(base.trail.trailName) (home region \(base.trail.homeRegion)) was found under \(TerminalText.escape(listed)) for \(base.startTime) to \(base.endTime). Check --s3-bucket, --s3-prefix, --account-id, --organization-id and --region (exit status 5)"
+            )
+        }
     }
 
     /// Reads `{"KEY": "hex signature", …}` (keys may also be s3:// URIs).

@@ -95,11 +95,17 @@ public final class GzipInflater {
         return trailingByteCount == 0 ? .complete : .trailingData(byteCount: trailingByteCount)
     }
 
-    /// Decompresses a whole buffer, requiring exactly one complete gzip stream.
-    public static func decompressWhole(_ compressed: [UInt8]) throws -> [UInt8] {
+    /// Decompresses a whole buffer, requiring exactly one complete gzip stream that inflates
+    /// to at most `maxOutput` bytes; inflation stops as soon as it would go beyond.
+    public static func decompressWhole(_ compressed: [UInt8], maxOutput: Int = 1 << 30) throws -> [UInt8] {
         let inflater = GzipInflater()
         var result: [UInt8] = []
-        try inflater.feed(compressed) { result.append(contentsOf: $0) }
+        try inflater.feed(compressed) { chunk in
+            guard result.count + chunk.count <= maxOutput else {
+                throw FormatError(reason: "it inflates to more than \(maxOutput) bytes")
+            }
+            result.append(contentsOf: chunk)
+        }
         switch inflater.finish() {
         case .complete: return result
         case .truncated: throw FormatError(reason: "the gzip stream is truncated")

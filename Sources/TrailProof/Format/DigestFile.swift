@@ -1,6 +1,18 @@
 /// One CloudTrail digest file: the hashes of the logs delivered in one window, and the link
 /// to the previous digest. See FORMAT.md for each field.
 public struct DigestFile: Hashable, Sendable {
+    /// The most a digest may take, compressed or inflated: 16 MiB. A digest entry is about 400
+    /// bytes, so this is 40,000 log files in one hour, far above what CloudTrail delivers for
+    /// one account and region (a busy region's hourly digest is well under 2 MB), while a
+    /// decompression bomb costs at most this much memory before it is refused.
+    public static let maximumSize = 16 << 20
+
+    /// The uncompressed bytes of a stored digest: exactly one gzip stream, at most
+    /// ``maximumSize`` inflated (inflation stops there).
+    public static func inflate(_ compressed: [UInt8]) throws -> [UInt8] {
+        try GzipInflater.decompressWhole(compressed, maxOutput: maximumSize)
+    }
+
     /// One entry of `logFiles`.
     public struct LogFileEntry: Hashable, Sendable {
         public var location: ObjectLocation

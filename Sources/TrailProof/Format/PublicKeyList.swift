@@ -44,7 +44,10 @@ public struct PublicKeyList: Hashable, Sendable {
             }
             guard let fingerprint = item["Fingerprint"]?.stringValue else { throw invalid("entry \(index) has no \"Fingerprint\"") }
             guard let start = item["ValidityStartTime"].flatMap(Self.time), let end = item["ValidityEndTime"].flatMap(Self.time)
-            else { throw invalid("entry \(index) has no readable ValidityStartTime and ValidityEndTime") }
+            else {
+                throw invalid(
+                    "entry \(index) has no readable ValidityStartTime and ValidityEndTime (ISO 8601 times, or epoch seconds from 1970 to 9999)")
+            }
             return PublicKeyEntry(der: Array(der), validityStart: start, validityEnd: end, fingerprint: fingerprint)
         }
     }
@@ -60,7 +63,10 @@ public struct PublicKeyList: Hashable, Sendable {
     private static func time(_ value: JSONValue) -> Timestamp? {
         switch value {
         case .string(let text): return Timestamp(iso8601: text)
-        case .number(let text): return Double(text).map { Timestamp(secondsSinceEpoch: Int64($0.rounded(.down))) }
+        case .number(let text):
+            // Epoch seconds, as aws-cli prints them; only years 1970 to 9999 are times.
+            guard let seconds = Double(text), seconds.isFinite, (0...253_402_300_799).contains(seconds) else { return nil }
+            return Timestamp(secondsSinceEpoch: Int64(seconds.rounded(.down)))
         default: return nil
         }
     }

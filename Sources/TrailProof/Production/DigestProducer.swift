@@ -72,7 +72,7 @@ public struct DigestProducer: Sendable {
         }.max { $0.0 < $1.0 }
         guard let newestKey else { return nil }
         let object = ObjectLocation(bucket: location.bucket, key: newestKey.1)
-        let stored = try await store.getObject(object)
+        let stored = try await store.getObject(object, maxBytes: DigestFile.maximumSize)
         func refuse(_ why: String) -> TrailProofError {
             TrailProofError(
                 .invalidInput,
@@ -82,7 +82,7 @@ public struct DigestProducer: Sendable {
         let uncompressed: [UInt8]
         let digest: DigestFile
         do {
-            uncompressed = try GzipInflater.decompressWhole(stored.bytes)
+            uncompressed = try DigestFile.inflate(stored.bytes)
             digest = try DigestFile(parsing: uncompressed)
         } catch { throw refuse("it is not a readable digest (\(error))") }
         guard let signatureHex = stored.metadata["signature"], let signature = Hex.decode(signatureHex) else {
@@ -148,20 +148,38 @@ public struct DigestProducer: Sendable {
             let keys = try await store.listKeys(bucket: location.bucket, prefix: location.logPrefix + folder + "/", startAfter: nil)
             for key in keys {
                 guard let delivered = location.logDeliveryTime(ofKey: key), delivered >= start, delivered < end else { continue }
-                let object = ObjectLocation(bucket: location.bucket, key: key)
-                let stored = try await store.getObject(object)
-                let document: [UInt8]
-                do { document = try GzipInflater.decompressWhole(stored.bytes) } catch {
-                    throw TrailProofError(
-                        .invalidInput, "log file \(object.uri) is not a single complete gzip stream (\(error)); refusing to sign it")
-                }
-                let times = try LogDocument.eventTimeRange(of: document, source: "log file \(object.uri)")
-                entries.append(
-                    DigestFile.LogFileEntry(
-                        location: object, hashValue: MessageDigest.sha256Hex(document), newestEventTime: times.newest,
-                        oldestEventTime: times.oldest))
+                entries.append(try await entry(for: ObjectLocation(bucket: location.bucket, key: key)))
             }
         }
         return entries
+    }
+
+    /// The digest entry of one log file, read as a stream: gunzip, SHA-256 and the event
+    /// times in one pass, in constant memory whatever the file holds.
+    private func entry(for object: ObjectLocation) async throws -> DigestFile.LogFileEntry {
+        let inflater = GzipInflater()
+        let hasher = MessageDigest(.sha256)
+        let scanner = LogRecordScanner()
+        var times = LogDocument.EventTimes(source: "log file \(object.uri)")
+        func refuse(_ why: String) -> TrailProofError {
+            TrailProofError(.invalidInput, "log file \(object.uri) \(why); refusing to sign it")
+        }
+        do {
+            try await store.readObject(object) { chunk in
+                try inflater.feed(chunk) { inflated in
+                    hasher.update(inflated)
+                    try scanner.feed(inflated) { try times.add($0) }
+                }
+            }
+            guard inflater.finish() == .complete else { throw refuse("is not a single complete gzip stream") }
+            try scanner.finish()
+        } catch let error as GzipInflater.FormatError {
+            throw refuse("is not gzip (\(error.reason))")
+        } catch let failure as LogRecordScanner.Failure {
+            throw times.refusal(failure.reason)
+        }
+        let range = try times.range()
+        return DigestFile.LogFileEntry(
+            location: object, hashValue: Hex.encode(hasher.finish()), newestEventTime: range.newest, oldestEventTime: range.oldest)
     }
 }

@@ -31,9 +31,9 @@ public struct TextReport: Sendable {
         switch event {
         case .digest(let location, let isBackfill, let verdict):
             let label = (isBackfill ? "(backfill) " : "") + "Digest file"
-            writeStatus("\(label)\t\(location.uri)\t\(Self.text(verdict))", isError: !verdict.isValid)
+            writeStatus("\(label)\t\(TerminalText.escape(location.uri))\t\(Self.text(verdict))", isError: !verdict.isValid)
         case .log(let location, let verdict):
-            writeStatus("Log file\t\(location.uri)\t\(Self.text(verdict))", isError: !verdict.isValid)
+            writeStatus("Log file\t\(TerminalText.escape(location.uri))\t\(Self.text(verdict))", isError: !verdict.isValid)
         case .gap(let from, let to, let isBackfill):
             let label = isBackfill ? "(backfill) " : ""
             writeStatus("\(label)No log files were delivered by CloudTrail between \(from) and \(to)", isError: true)
@@ -43,8 +43,9 @@ public struct TextReport: Sendable {
     private static func text(_ verdict: Verdict) -> String {
         switch verdict {
         case .valid: return "valid"
-        case .invalid(let finding): return "INVALID: \(finding.message)"
-        case .unverified(let finding): return "UNVERIFIED: \(finding.message)"
+        case .invalid(let finding): return "INVALID: \(TerminalText.escape(finding.message))"
+        case .unverified(let finding): return "UNVERIFIED: \(TerminalText.escape(finding.message))"
+        case .unreadable(let finding): return "UNREADABLE: \(TerminalText.escape(finding.message))"
         }
     }
 
@@ -62,9 +63,7 @@ public struct TextReport: Sendable {
     public func writeSummary(_ summary: ValidationSummary) {
         var text = lastStatusWasDoubleSpaced ? "" : "\n"
         text += "Results requested for \(summary.requestedStart) to \(summary.requestedEnd)\n"
-        let totalDigests =
-            summary.validDigests + summary.invalidDigests + summary.validBackfillDigests + summary.invalidBackfillDigests + summary.unverifiedDigests
-        if totalDigests == 0 {
+        if summary.totalDigests == 0 {
             output.standardOutput(text + "No digests found\n")
             return
         }
@@ -73,18 +72,19 @@ public struct TextReport: Sendable {
         } else {
             text += "No valid digests found in range\n"
         }
-        text += Self.ratio(summary.validDigests, summary.invalidDigests, summary.unverifiedDigests, "digest")
-        text += Self.ratio(summary.validBackfillDigests, summary.invalidBackfillDigests, 0, "backfill digest")
-        text += Self.ratio(summary.validLogs, summary.invalidLogs, summary.unverifiedLogs, "log")
+        text += Self.ratio(summary.validDigests, summary.invalidDigests, summary.unverifiedDigests, summary.unreadableDigests, "digest")
+        text += Self.ratio(summary.validBackfillDigests, summary.invalidBackfillDigests, 0, 0, "backfill digest")
+        text += Self.ratio(summary.validLogs, summary.invalidLogs, summary.unverifiedLogs, summary.unreadableLogs, "log")
         output.standardOutput(text + "\n")
     }
 
-    private static func ratio(_ valid: Int, _ invalid: Int, _ unverified: Int, _ name: String) -> String {
-        let total = valid + invalid + unverified
+    private static func ratio(_ valid: Int, _ invalid: Int, _ unverified: Int, _ unreadable: Int, _ name: String) -> String {
+        let total = valid + invalid + unverified + unreadable
         guard total > 0 else { return "" }
         var text = "\n\(valid)/\(total) \(name) files valid"
         if invalid > 0 { text += ", \(invalid)/\(total) \(name) files INVALID" }
         if unverified > 0 { text += ", \(unverified)/\(total) \(name) files UNVERIFIED" }
+        if unreadable > 0 { text += ", \(unreadable)/\(total) \(name) files UNREADABLE" }
         return text
     }
 }

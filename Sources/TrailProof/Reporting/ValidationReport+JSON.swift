@@ -3,19 +3,22 @@ extension ValidationReport {
     public func json() -> [UInt8] {
         func time(_ value: Timestamp?) -> JSONValue { value.map { .string($0.iso8601) } ?? .null }
         func string(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
-        func totals(_ valid: Int, _ invalid: Int, _ unverified: Int) -> JSONValue {
-            .object([("valid", .number(String(valid))), ("invalid", .number(String(invalid))), ("unverified", .number(String(unverified)))])
+        func totals(_ valid: Int, _ invalid: Int, _ unverified: Int, _ unreadable: Int) -> JSONValue {
+            .object([
+                ("valid", .number(String(valid))), ("invalid", .number(String(invalid))), ("unverified", .number(String(unverified))),
+                ("unreadable", .number(String(unreadable))),
+            ])
         }
         func summaryJSON(_ summary: ValidationSummary) -> JSONValue {
             .object([
-                ("result", .string(summary.isValid ? "valid" : "invalid")),
+                ("result", .string(summary.outcome.rawValue)),
                 (
                     "found",
                     summary.foundStart == nil ? .null : .object([("startTime", time(summary.foundStart)), ("endTime", time(summary.foundEnd))])
                 ),
-                ("digests", totals(summary.validDigests, summary.invalidDigests, summary.unverifiedDigests)),
-                ("backfillDigests", totals(summary.validBackfillDigests, summary.invalidBackfillDigests, 0)),
-                ("logs", totals(summary.validLogs, summary.invalidLogs, summary.unverifiedLogs)),
+                ("digests", totals(summary.validDigests, summary.invalidDigests, summary.unverifiedDigests, summary.unreadableDigests)),
+                ("backfillDigests", totals(summary.validBackfillDigests, summary.invalidBackfillDigests, 0, 0)),
+                ("logs", totals(summary.validLogs, summary.invalidLogs, summary.unverifiedLogs, summary.unreadableLogs)),
             ])
         }
         func object(_ location: ObjectLocation, _ verdict: Verdict, backfill: Bool?) -> JSONValue {
@@ -28,6 +31,7 @@ extension ValidationReport {
             case .valid: word = "valid"
             case .invalid: word = "invalid"
             case .unverified: word = "unverified"
+            case .unreadable: word = "unreadable"
             }
             members += [
                 ("verdict", .string(word)), ("reason", string(verdict.finding?.code.rawValue)), ("message", string(verdict.finding?.message)),

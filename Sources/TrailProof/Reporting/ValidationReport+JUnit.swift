@@ -29,7 +29,11 @@ extension ValidationReport {
                 xml += "    <testcase classname=\"trailproof.\(kind)\" name=\"\(escape(location.uri))\" time=\"0\""
                 if let finding = verdict.finding {
                     let word: String
-                    if case .unverified = verdict { word = "UNVERIFIED" } else { word = "INVALID" }
+                    switch verdict {
+                    case .unverified: word = "UNVERIFIED"
+                    case .unreadable: word = "UNREADABLE"
+                    default: word = "INVALID"
+                    }
                     xml += ">\n      <failure message=\"\(escape("\(word): \(finding.message)"))\" type=\"\(finding.code.rawValue)\">"
                     xml += escape(finding.detail ?? finding.message) + "</failure>\n    </testcase>\n"
                 } else {

@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// A bucket store in a local folder, laid out as `aws s3 sync s3://B DIR/B` leaves it:
 ///
@@ -7,13 +8,19 @@ import Glibc
 ///
 /// Every path is walked one segment at a time with `openat(…, O_NOFOLLOW)`, so neither an
 /// unsafe key nor a symbolic link inside the store can make it read or write outside `DIR`.
-/// Writes go to a temporary file that is synced and then renamed (or hard-linked, to refuse
-/// overwriting), so a reader never sees a partial object.
+/// Only regular files are objects: a named pipe, device, socket, folder or link where an
+/// object should be is listed (nothing is hidden) but never read, and is opened with
+/// `O_NONBLOCK` so that it cannot block. Writes go to a temporary file in `DIR/.trailproof-tmp`
+/// that is synced and then renamed (or hard-linked, to refuse overwriting), so a reader never
+/// sees a partial object; the first write of a process removes what killed writers left there.
 public struct LocalStore: ObjectStore {
     /// The store's root folder.
     public let root: String
 
     static let metadataFolder = ".metadata"
+    /// Where writes are prepared; no bucket name can start with a dot.
+    static let temporaryFolder = ".trailproof-tmp"
+    /// The name prefix of temporary files in other folders (``AtomicFile``).
     static let temporaryMarker = ".trailproof-tmp-"
 
     /// Opens a store rooted at `root`, which must be an existing folder.
@@ -73,8 +80,10 @@ public struct LocalStore: ObjectStore {
         return sorted.map { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// Adds every regular file below `directory` (closing it) whose first-level name starts with
-    /// `namePrefix`. Symbolic links and temporary files are not objects and are skipped.
+    /// Adds every file below `directory` (closing it) whose first-level name starts with
+    /// `namePrefix`, descending into folders without following links. Anything that is not a
+    /// folder is listed, even a link or a named pipe: reading it fails with its name, so a
+    /// listing never hides what stands at a key.
     private func collectKeys(in directory: Int32, path: String, namePrefix: String, into keys: inout [String]) throws {
         guard let stream = fdopendir(directory) else {
             close(directory)
@@ -85,14 +94,10 @@ public struct LocalStore: ObjectStore {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(validatingCString: raw.bindMemory(to: CChar.self).baseAddress!)
             }
-            guard let name, name != ".", name != "..", name.hasPrefix(namePrefix),
-                !name.hasPrefix(Self.temporaryMarker)
-            else { continue }
+            guard let name, name != ".", name != "..", name.hasPrefix(namePrefix) else { continue }
             var info = stat()
             guard fstatat(dirfd(stream), name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
             switch info.st_mode & S_IFMT {
-            case S_IFREG:
-                keys.append(path + name)
             case S_IFDIR:
                 let child = openat(dirfd(stream), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
                 guard child >= 0 else {
@@ -100,14 +105,19 @@ public struct LocalStore: ObjectStore {
                 }
                 try collectKeys(in: child, path: path + name + "/", namePrefix: "", into: &keys)
             default:
-                continue
+                keys.append(path + name)
             }
         }
     }
 
-    public func getObject(_ location: ObjectLocation) async throws -> StoredObject {
+    public func getObject(_ location: ObjectLocation, maxBytes: Int) async throws -> StoredObject {
         var bytes: [UInt8] = []
-        try readFile(objectPath(location), for: location) { bytes.append(contentsOf: $0) }
+        try readFile(objectPath(location), for: location) { chunk in
+            guard bytes.count + chunk.count <= maxBytes else {
+                throw TrailProofError(.objectTooLarge, "\(location.uri) in \(displayName) is larger than \(maxBytes) bytes")
+            }
+            bytes.append(contentsOf: chunk)
+        }
         return StoredObject(bytes: bytes, metadata: try readMetadata(location))
     }
 
@@ -119,7 +129,15 @@ public struct LocalStore: ObjectStore {
     public func readMetadata(_ location: ObjectLocation) throws -> [String: String] {
         var bytes: [UInt8] = []
         do {
-            try readFile(metadataPath(location), for: location) { bytes.append(contentsOf: $0) }
+            try readFile(metadataPath(location), for: location, what: "metadata of ") { chunk in
+                // S3 allows 2 KB of user metadata; a larger file is not metadata this store wrote.
+                guard bytes.count + chunk.count <= Self.maximumMetadataSize else {
+                    throw TrailProofError(
+                        .storageFailure,
+                        "metadata of \(location.uri) in \(root)/\(Self.metadataFolder) is larger than \(Self.maximumMetadataSize) bytes")
+                }
+                bytes.append(contentsOf: chunk)
+            }
         } catch let error as TrailProofError where error.code == .objectNotFound {
             return [:]
         }
@@ -138,8 +156,13 @@ public struct LocalStore: ObjectStore {
         return metadata
     }
 
-    private func readFile(_ path: [String], for location: ObjectLocation, chunk: (UnsafeRawBufferPointer) throws -> Void) throws {
-        let file = try openForReading(path, for: location)
+    /// The most a metadata file may hold.
+    static let maximumMetadataSize = 64 * 1024
+
+    private func readFile(
+        _ path: [String], for location: ObjectLocation, what: String = "", chunk: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        let file = try openForReading(path, for: location, what: what)
         defer { close(file) }
         let bufferSize = 256 * 1024
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
@@ -148,14 +171,14 @@ public struct LocalStore: ObjectStore {
             let count = read(file, buffer.baseAddress, bufferSize)
             if count < 0 {
                 if errno == EINTR { continue }
-                throw TrailProofError(.storageFailure, "cannot read \(location.uri) in \(displayName): \(errnoText())")
+                throw TrailProofError(.storageFailure, "cannot read \(what)\(location.uri) in \(displayName): \(errnoText())")
             }
             if count == 0 { return }
             try chunk(UnsafeRawBufferPointer(start: buffer.baseAddress, count: count))
         }
     }
 
-    private func openForReading(_ path: [String], for location: ObjectLocation) throws -> Int32 {
+    private func openForReading(_ path: [String], for location: ObjectLocation, what: String = "") throws -> Int32 {
         let rootDirectory = try openRoot()
         var directory = rootDirectory
         defer { close(directory) }
@@ -166,18 +189,25 @@ public struct LocalStore: ObjectStore {
             close(directory)
             directory = next
         }
-        let file = openat(directory, path.last!, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        // O_NONBLOCK: opening a named pipe must not wait for a writer; it is refused below.
+        let file = openat(directory, path.last!, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
         if file < 0 {
             switch errno {
             case ENOENT, ENOTDIR: throw notFound(location)
-            case ELOOP: throw symlinkRefused(location)
-            default: throw TrailProofError(.storageFailure, "cannot open \(location.uri) in \(displayName): \(errnoText())")
+            case ELOOP: throw symlinkRefused(location, what: what)
+            default: throw TrailProofError(.storageFailure, "cannot open \(what)\(location.uri) in \(displayName): \(errnoText())")
             }
         }
         var info = stat()
-        guard fstat(file, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+        guard fstat(file, &info) == 0 else {
             close(file)
-            throw TrailProofError(.storageFailure, "\(location.uri) in \(displayName) is not a regular file")
+            throw TrailProofError(.storageFailure, "cannot examine \(what)\(location.uri) in \(displayName): \(errnoText())")
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            close(file)
+            throw TrailProofError(
+                .storageFailure, "\(what)\(location.uri) in \(displayName) is \(Self.fileKind(info.st_mode)), not a regular file; refusing to read it"
+            )
         }
         return file
     }
@@ -233,14 +263,16 @@ public struct LocalStore: ObjectStore {
     private func writeFile(_ path: [String], bytes: [UInt8], for location: ObjectLocation, overwrite: Bool) throws {
         let directory = try openParent(path, for: location)
         defer { close(directory) }
+        let temporaryDirectory = try openTemporaryFolder()
+        defer { close(temporaryDirectory) }
         let name = path.last!
-        let temporary = Self.temporaryMarker + SecureRandom.alphanumericString(12)
-        let file = openat(directory, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        let temporary = TemporaryFiles.name(prefix: "")
+        let file = openat(temporaryDirectory, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o644)
         guard file >= 0 else {
             throw TrailProofError(.storageFailure, "cannot create a file for \(location.uri) in \(displayName): \(errnoText())")
         }
         var published = false
-        defer { if !published { unlinkat(directory, temporary, 0) } }
+        defer { if !published { unlinkat(temporaryDirectory, temporary, 0) } }
         do {
             defer { close(file) }
             try bytes.withUnsafeBytes { buffer in
@@ -259,22 +291,39 @@ public struct LocalStore: ObjectStore {
             }
         }
         if overwrite {
-            guard renameat(directory, temporary, directory, name) == 0 else {
+            guard renameat(temporaryDirectory, temporary, directory, name) == 0 else {
                 throw TrailProofError(.storageFailure, "cannot publish \(location.uri) in \(displayName): \(errnoText())")
             }
             published = true
         } else {
-            guard linkat(directory, temporary, directory, name, 0) == 0 else {
+            guard linkat(temporaryDirectory, temporary, directory, name, 0) == 0 else {
                 if errno == EEXIST {
                     throw TrailProofError(.objectExists, "\(location.uri) already exists in \(displayName); it is never overwritten")
                 }
                 throw TrailProofError(.storageFailure, "cannot publish \(location.uri) in \(displayName): \(errnoText())")
             }
-            unlinkat(directory, temporary, 0)
+            unlinkat(temporaryDirectory, temporary, 0)
             published = true
         }
         fsync(directory)
     }
+
+    /// `DIR/.trailproof-tmp`, created if needed; the first time in a process, emptied of what
+    /// killed writers left there.
+    private func openTemporaryFolder() throws -> Int32 {
+        let rootDirectory = try openRoot()
+        defer { close(rootDirectory) }
+        guard let directory = try openDirectory(in: rootDirectory, named: Self.temporaryFolder, create: true, for: "temporary files") else {
+            throw TrailProofError(.storageFailure, "cannot create \(root)/\(Self.temporaryFolder)")
+        }
+        if Self.cleanedRoots.withLock({ $0.insert(root).inserted }) {
+            TemporaryFiles.removeAbandoned(in: directory, prefix: "")
+        }
+        return directory
+    }
+
+    /// The store roots whose temporary folder this process has cleaned.
+    private static let cleanedRoots = Mutex<Set<String>>([])
 
     private func removeFile(_ path: [String], for location: ObjectLocation) throws {
         let directory: Int32
@@ -358,8 +407,20 @@ public struct LocalStore: ObjectStore {
         TrailProofError(.objectNotFound, "\(location.uri) not found in \(displayName)")
     }
 
-    private func symlinkRefused(_ location: ObjectLocation) -> TrailProofError {
-        TrailProofError(.storageFailure, "\(location.uri) in \(displayName) is a symbolic link; refusing to follow it")
+    private func symlinkRefused(_ location: ObjectLocation, what: String) -> TrailProofError {
+        TrailProofError(.storageFailure, "\(what)\(location.uri) in \(displayName) is a symbolic link; refusing to follow it")
+    }
+
+    private static func fileKind(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFDIR: return "a folder"
+        case S_IFIFO: return "a named pipe"
+        case S_IFSOCK: return "a socket"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFLNK: return "a symbolic link"
+        default: return "not a file"
+        }
     }
 }
 

@@ -1,5 +1,8 @@
 /// An object's bytes and its user metadata (S3 `x-amz-meta-*`, names without the prefix).
 public struct StoredObject: Sendable {
+    /// What ``ObjectStore/getObject(_:)`` reads at most: 1 GiB, for whole-object copies.
+    public static let defaultMaximumSize = 1 << 30
+
     public let bytes: [UInt8]
     public let metadata: [String: String]
 
@@ -21,8 +24,9 @@ public protocol ObjectStore: Sendable {
     /// lexicographic order of their UTF-8 bytes (S3's order).
     func listKeys(bucket: String, prefix: String, startAfter: String?) async throws -> [String]
 
-    /// The whole object with its metadata. For small objects such as digests.
-    func getObject(_ location: ObjectLocation) async throws -> StoredObject
+    /// The whole object with its metadata, for small objects such as digests. An object
+    /// larger than `maxBytes` is not read beyond that: ``TrailProofError/Code/objectTooLarge``.
+    func getObject(_ location: ObjectLocation, maxBytes: Int) async throws -> StoredObject
 
     /// Streams the object's bytes in chunks to `chunk`; memory does not grow with its size.
     func readObject(_ location: ObjectLocation, chunk: (UnsafeRawBufferPointer) throws -> Void) async throws
@@ -42,6 +46,11 @@ public protocol ObjectStore: Sendable {
 
 extension ObjectStore {
     public var preferredConcurrency: Int { ProcessorCount.active }
+
+    /// The whole object with its metadata, up to ``StoredObject/defaultMaximumSize``.
+    public func getObject(_ location: ObjectLocation) async throws -> StoredObject {
+        try await getObject(location, maxBytes: StoredObject.defaultMaximumSize)
+    }
 
     /// Whether the object exists (by reading its first bytes).
     public func objectExists(_ location: ObjectLocation) async throws -> Bool {

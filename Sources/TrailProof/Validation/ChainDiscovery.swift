@@ -15,25 +15,35 @@ public enum ChainDiscovery {
         public static func < (lhs: Chain, rhs: Chain) -> Bool { (lhs.accountID, lhs.region) < (rhs.accountID, rhs.region) }
     }
 
-    /// The chains under `bucket`, sorted; only `accountID`'s unless `allAccounts`, only
-    /// `region` unless `allRegions`.
+    /// The key prefix that discovery lists: `[PREFIX/]AWSLogs/[ORG/]` with `allAccounts`, else
+    /// down to the account of `base`.
+    public static func listingPrefix(base: TrailLocation, allAccounts: Bool) -> String {
+        let root = accountsRoot(base)
+        return allAccounts ? root : root + base.accountID + "/"
+    }
+
+    /// The chains under `base`'s bucket, sorted; only `base`'s account unless `allAccounts`,
+    /// only its region unless `allRegions`. Folders that are not an account and a region, or
+    /// hold no digest of the trail, are not chains.
     public static func discover(
-        store: any ObjectStore, bucket: String, prefix: String?, organizationID: String?, trail: TrailARN,
-        accountID: String, region: String, allAccounts: Bool, allRegions: Bool
+        store: any ObjectStore, base: TrailLocation, trail: TrailARN, allAccounts: Bool, allRegions: Bool
     ) async throws -> [Chain] {
-        var root = prefix.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? ""
-        root += "AWSLogs/" + (organizationID.map { $0 + "/" } ?? "")
-        let listingRoot = allAccounts ? root : root + accountID + "/"
+        let root = accountsRoot(base)
         var chains = Set<Chain>()
-        for key in try await store.listKeys(bucket: bucket, prefix: listingRoot, startAfter: nil) {
+        for key in try await store.listKeys(bucket: base.bucket, prefix: listingPrefix(base: base, allAccounts: allAccounts), startAfter: nil) {
             let parts = key.dropFirst(root.count).split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)
             guard parts.count == 4, parts[1] == "CloudTrail-Digest" else { continue }
             let chain = Chain(accountID: String(parts[0]), region: String(parts[2]))
-            guard allRegions || chain.region == region, !chains.contains(chain) else { continue }
-            let location = try TrailLocation(
-                bucket: bucket, prefix: prefix, organizationID: organizationID, accountID: chain.accountID, region: chain.region)
+            guard allRegions || chain.region == base.region, !chains.contains(chain),
+                let location = try? TrailLocation(
+                    bucket: base.bucket, prefix: base.prefix, organizationID: base.organizationID, accountID: chain.accountID, region: chain.region)
+            else { continue }
             if location.digestEndTime(ofKey: key, trailName: trail.trailName, homeRegion: trail.homeRegion) != nil { chains.insert(chain) }
         }
         return chains.sorted()
+    }
+
+    private static func accountsRoot(_ base: TrailLocation) -> String {
+        (base.prefix.map { $0 + "/" } ?? "") + "AWSLogs/" + (base.organizationID.map { $0 + "/" } ?? "")
     }
 }

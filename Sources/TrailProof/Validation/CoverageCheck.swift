@@ -1,44 +1,75 @@
 /// What the chain walk alone cannot see: the newest digests gone (tail truncation), and log
 /// objects that no valid digest lists (injected, or left without a digest).
+///
+/// Whether a digest is overdue is decided by the clock (``ValidationRequest/now``), not by the
+/// requested range: a digest is due ``grace`` after its window ends. A range that ends where a
+/// deleted digest ended is therefore still checked for it.
 struct CoverageCheck: Sendable {
     let store: any ObjectStore
     let request: ValidationRequest
 
-    /// Delivery may lag: a digest is due one hour after its window, and a log delivered in the
-    /// last hour may not be listed yet.
+    /// Delivery may lag: a digest is due one hour after its window ends.
     static let grace: Int64 = 3600
 
     private var location: TrailLocation { request.location }
 
-    /// A finding if the trail's newest digest (up to an hour past the range) ends more than the
-    /// grace before the end of the range. A trail that never had a digest is not truncated.
-    func tailTruncation() async throws -> ValidationEvent? {
+    /// When the digest that covers a log delivered at `delivered` is due at the latest: its
+    /// window ends within the hour after delivery, and delivery may lag by the grace.
+    private func digestDue(forLogAt delivered: Timestamp) -> Timestamp { delivered.adding(seconds: 3600 + Self.grace) }
+
+    /// The end time of the trail's newest standard digest, if it has any.
+    func newestDigestEnd() async throws -> Timestamp? {
         let keys = try await store.listKeys(bucket: location.bucket, prefix: location.digestPrefix, startAfter: nil)
-        let limit = request.endTime.adding(seconds: Self.grace)
-        let newest = keys.compactMap { key -> Timestamp? in
+        return keys.compactMap { key -> Timestamp? in
             guard let parsed = location.digestEndTime(ofKey: key, trailName: request.trail.trailName, homeRegion: request.trail.homeRegion),
-                !parsed.backfill, parsed.end <= limit
+                !parsed.backfill
             else { return nil }
             return parsed.end
         }.max()
-        guard let newest, newest < request.endTime.adding(seconds: -Self.grace) else { return nil }
+    }
+
+    /// A finding if the requested range reaches past the trail's newest digest (ending at
+    /// `newest`) and the next digest is overdue by the clock. A trail that never had a digest is
+    /// not truncated (nothing was found, which the caller reports).
+    func tailTruncation(newest: Timestamp?) -> ValidationEvent? {
+        guard let newest, newest < request.endTime else { return nil }
         let expected = newest.adding(seconds: 3600)
+        guard request.now > expected.adding(seconds: Self.grace) else { return nil }
         let object = ObjectLocation(
             bucket: location.bucket,
             key: location.digestKey(trailName: request.trail.trailName, homeRegion: request.trail.homeRegion, endTime: expected))
         let finding = Finding(
-            .tailTruncated, "not found: no digest covers \(newest) to \(request.endTime) (the chain's newest digests are missing)",
-            detail: "the newest digest of the trail ends at \(newest); digests are hourly and due within an hour")
+            .tailTruncated,
+            "not found: no digest covers \(newest) to \(request.endTime); the next digest was due by \(expected.adding(seconds: Self.grace))",
+            detail:
+                "the chain's newest digests are missing, or logging was stopped at \(newest): if it was, validate up to it with --end-time \(newest)")
         return .digest(location: object, isBackfill: false, verdict: .invalid(finding))
     }
 
-    /// Log objects delivered in the range that no valid digest lists: `not referenced` in an
-    /// hour a valid digest covers, unverified elsewhere (except in the last hour, not yet due).
-    func unlistedLogs(referenced: Set<ObjectLocation>, validWindows: [(start: Timestamp, end: Timestamp)], newestValidEnd: Timestamp?) async throws
-        -> [ValidationEvent]
-    {
+    /// The digest that should list the logs delivered in the hour from `hour`, reported missing.
+    private func missingDigest(forLogsAt hour: Timestamp) -> ValidationEvent {
+        let end = hour.adding(seconds: 3600)
+        let object = ObjectLocation(
+            bucket: location.bucket, key: location.digestKey(trailName: request.trail.trailName, homeRegion: request.trail.homeRegion, endTime: end))
+        let finding = Finding(
+            .missingDigest,
+            "not found: no digest covers the log files delivered between \(hour) and \(end), and one was due by \(end.adding(seconds: Self.grace))",
+            detail: "log files were delivered in this hour, yet no digest of the trail covers it: its digest was deleted")
+        return .digest(location: object, isBackfill: false, verdict: .invalid(finding))
+    }
+
+    /// Every log object delivered in the range that no valid digest lists: `not referenced` in
+    /// an hour a valid digest covers; UNVERIFIED elsewhere, saying whether its digest is overdue
+    /// or not yet due. An overdue hour that no digest of the walk explains (`explained`: the
+    /// windows of digests found invalid, missing or unreadable, and a truncated tail) has lost
+    /// its digest: it is reported INVALID `not found`, once per hour, before its logs.
+    func unlistedLogs(
+        referenced: Set<ObjectLocation>, validWindows: [(start: Timestamp, end: Timestamp)], explained: [(start: Timestamp, end: Timestamp)],
+        newestDigestEnd: Timestamp?
+    ) async throws -> [ValidationEvent] {
         let start = request.walkStart
         var events: [ValidationEvent] = []
+        var missingHours = Set<Timestamp>()
         var day = Timestamp(secondsSinceEpoch: start.secondsSinceEpoch - start.secondsSinceEpoch % 86_400)
         while day <= request.endTime {
             let prefix = location.logPrefix + day.datePath + "/"
@@ -56,12 +87,23 @@ struct CoverageCheck: Sendable {
                     let finding = Finding(
                         .notReferenced, "not referenced by any digest", detail: "delivered at \(delivered), an hour a valid digest covers")
                     events.append(.log(location: object, verdict: .invalid(finding)))
-                } else if newestValidEnd.map({ delivered >= $0 }) ?? true, delivered > request.endTime.adding(seconds: -Self.grace) {
-                    continue  // delivered within the last hour: its digest may not be due yet.
-                } else {
-                    let finding = Finding(.noValidDigest, "no valid digest covers its delivery time \(delivered)")
-                    events.append(.log(location: object, verdict: .unverified(finding)))
+                    continue
                 }
+                let due = digestDue(forLogAt: delivered)
+                if request.now > due, !explained.contains(where: { delivered >= $0.start && delivered < $0.end }),
+                    missingHours.insert(delivered.hourFloor).inserted
+                {
+                    events.append(missingDigest(forLogsAt: delivered.hourFloor))
+                }
+                let message: String
+                if newestDigestEnd.map({ delivered < $0 }) ?? false {
+                    message = "no valid digest covers its delivery time \(delivered)"
+                } else if request.now > due {
+                    message = "no valid digest covers its delivery time \(delivered): its digest is overdue (due by \(due))"
+                } else {
+                    message = "no digest covers its delivery time \(delivered) yet: its digest is not yet due (due by \(due))"
+                }
+                events.append(.log(location: object, verdict: .unverified(Finding(.noValidDigest, message))))
             }
             day = day.adding(seconds: 86_400)
         }

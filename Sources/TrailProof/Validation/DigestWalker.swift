@@ -35,6 +35,13 @@ struct DigestWalker: Sendable {
         var anchor: AnchorOutcome = .notMet
     }
 
+    /// A digest as far as it was loaded: its verdict, and its body when it could be parsed
+    /// (an invalid or unverified digest's link still vouches for the signature of the older one).
+    private struct Loaded {
+        var result: Result<ValidDigest, Verdict>
+        var body: DigestFile?
+    }
+
     let store: any ObjectStore
     let request: ValidationRequest
     let publicKeys: PublicKeyList
@@ -47,6 +54,7 @@ struct DigestWalker: Sendable {
         let walkStart = request.walkStart
         var bucket = location.bucket
         var listed = try await listDigestKeys(bucket: bucket, end: request.endTime, backfill: backfill)
+        var everyListed = listed.map { ObjectLocation(bucket: bucket, key: $0.key) }
         var keys: [String: PublicKeyEntry] = [:]
         if !backfill {
             let keysEnd = request.endTime.adding(seconds: 2 * 3600)
@@ -56,23 +64,30 @@ struct DigestWalker: Sendable {
             }
         }
         var walk = Walk()
+        var visited = Set<ObjectLocation>()
         var current = Self.popLast(&listed, before: nil)
         var lastStart = current?.end ?? walkStart
-        var newer: ValidDigest?  // the digest whose link led here, if a link did
-        while let (key, keyEnd) = current, walkStart <= lastStart {
+        var newer: ValidDigest?  // the valid digest whose link led here, if a link did
+        var vouching: DigestFile.PreviousDigest?  // the link that led here, from any digest that could be parsed
+        walkLoop: while let (key, keyEnd) = current, walkStart <= lastStart {
             let object = ObjectLocation(bucket: bucket, key: key)
-            let outcome = await load(object, keys: &keys, backfill: backfill, vouchedBy: newer)
-            switch outcome {
+            visited.insert(object)
+            let loaded = await load(object, keys: &keys, backfill: backfill, newer: newer, vouching: vouching)
+            switch loaded.result {
             case .success(let valid):
                 if !backfill, let anchor = request.anchor, anchor.location == object {
                     if valid.sha256 == anchor.sha256 && valid.signature == anchor.signature.lowercased() {
                         walk.anchor = .reached
-                        if request.onlyNew { return walk }
+                        if request.onlyNew {
+                            everyListed.removeAll { TrailLocation.digestEndTime(ofAnyTrailKey: $0.key).map { $0 <= anchor.endTime } ?? false }
+                            break walkLoop
+                        }
                     } else {
                         walk.anchor = .replaced(found: valid.sha256)
                         walk.steps.append(
                             .event(.digest(location: object, isBackfill: backfill, verdict: .invalid(anchorReplaced(anchor, found: valid)))))
                         newer = nil
+                        vouching = nil
                         current = Self.popLast(&listed, before: key, fallback: lastStart)
                         continue
                     }
@@ -82,12 +97,15 @@ struct DigestWalker: Sendable {
                 if let previous = valid.digest.previous {
                     current = (previous.location.key, TrailLocation.digestEndTime(ofAnyTrailKey: previous.location.key))
                     newer = valid
+                    vouching = previous
                     if previous.location.bucket != bucket {
                         bucket = previous.location.bucket
                         listed = try await listDigestKeys(bucket: bucket, end: valid.digest.endTime, backfill: backfill)
+                        everyListed += listed.map { ObjectLocation(bucket: bucket, key: $0.key) }
                     }
                 } else {
                     newer = nil
+                    vouching = nil
                     current = Self.popLast(&listed, before: key, fallback: lastStart)
                     if let next = current {
                         walk.steps.append(.event(.gap(from: next.end!, to: lastStart, isBackfill: backfill)))
@@ -100,9 +118,22 @@ struct DigestWalker: Sendable {
                     walk.steps += missingHours(before: keyEnd, after: current?.end, walkStart: walkStart, bucket: bucket, backfill: backfill)
                 }
                 newer = nil
+                // The older digest is verified with this one's link if the link names it.
+                vouching = loaded.body?.previous.flatMap { link in current.map { $0.0 } == link.location.key ? link : nil }
+            }
+        }
+        if full {
+            for object in everyListed where !visited.contains(object) {
+                walk.steps.append(.event(.digest(location: object, isBackfill: backfill, verdict: .invalid(offChain(object)))))
             }
         }
         return walk
+    }
+
+    private func offChain(_ object: ObjectLocation) -> Finding {
+        Finding(
+            .offChain, "not on the chain: no digest links to it and the walk back passed its time",
+            detail: "a fork or a second digest for an hour the chain already covers; only a holder of the signing key can make one that verifies")
     }
 
     /// The hourly digests that must also be missing between a missing link target (ending at
@@ -181,27 +212,29 @@ struct DigestWalker: Sendable {
 
     /// Loads a digest and runs aws-cli's checks in aws-cli's order; in full mode also the
     /// strict ones and the link to the newer digest that led here.
-    private func load(_ object: ObjectLocation, keys: inout [String: PublicKeyEntry], backfill: Bool, vouchedBy newer: ValidDigest?) async -> Result<
-        ValidDigest, Verdict
-    > {
-        func invalid(_ finding: Finding) -> Result<ValidDigest, Verdict> { .failure(.invalid(finding)) }
+    private func load(
+        _ object: ObjectLocation, keys: inout [String: PublicKeyEntry], backfill: Bool, newer: ValidDigest?, vouching: DigestFile.PreviousDigest?
+    ) async -> Loaded {
+        var body: DigestFile?
+        func invalid(_ finding: Finding) -> Loaded { Loaded(result: .failure(.invalid(finding)), body: body) }
         let stored: StoredObject
         do {
             try ObjectLocation.validateKey(object.key)
-            stored = try await store.getObject(object)
+            stored = try await store.getObject(object, maxBytes: DigestFile.maximumSize)
         } catch let error as TrailProofError {
             switch error.code {
             case .objectNotFound: return invalid(.notFound)
+            case .objectTooLarge: return invalid(.invalidFormat("larger than the \(DigestFile.maximumSize) bytes a digest may take"))
             case .invalidObjectKey: return invalid(Finding(.unsafeKey, error.message))
-            default: return invalid(Finding(.readFailure, error.message))
+            default: return Loaded(result: .failure(.unreadable(Finding(.readFailure, error.message))))
             }
         } catch {
-            return invalid(Finding(.readFailure, "\(error)"))
+            return Loaded(result: .failure(.unreadable(Finding(.readFailure, "\(error)"))))
         }
         let uncompressed: [UInt8]
         let digest: DigestFile
         do {
-            uncompressed = try GzipInflater.decompressWhole(stored.bytes)
+            uncompressed = try DigestFile.inflate(stored.bytes)
         } catch {
             return invalid(.invalidFormat("not a single complete gzip stream: \(error)"))
         }
@@ -210,6 +243,7 @@ struct DigestWalker: Sendable {
         } catch {
             return invalid(.invalidFormat(error.reason))
         }
+        body = digest
         // The signature: from the metadata; for a copy without metadata (aws s3 sync), from the
         // newer digest that links here or from --signatures.
         let signatureHex: String
@@ -222,15 +256,20 @@ struct DigestWalker: Sendable {
                 return invalid(Finding(.unsupportedAlgorithm, "unsupported signature-algorithm metadata \"\(algorithm)\""))
             }
             signatureHex = fromMetadata
-        } else if full, stored.metadata.isEmpty, let vouched = newer?.digest.previous?.signature {
-            signatureHex = vouched
+        } else if full, stored.metadata.isEmpty, let vouching, vouching.location == object {
+            // Self-authenticating: whatever the newer digest's own verdict, a signature that
+            // verifies against a published key over this digest's content is genuine.
+            signatureHex = vouching.signature
         } else if full, stored.metadata.isEmpty, let given = request.signatures[object.key] ?? request.signatures[object.uri] {
             signatureHex = given
         } else if full, stored.metadata.isEmpty {
-            return .failure(
-                .unverified(
-                    Finding(
-                        .noSignature, "no signature: the object has no metadata, no newer digest vouches for it, and --signatures does not list it")))
+            return Loaded(
+                result: .failure(
+                    .unverified(
+                        Finding(
+                            .noSignature,
+                            "no signature: the object has no metadata, no newer digest links to it, and --signatures does not list it"))),
+                body: digest)
         } else {
             return invalid(Finding(.signatureVerificationFailed, "signature verification failed", detail: "the object has no signature metadata"))
         }
@@ -239,8 +278,17 @@ struct DigestWalker: Sendable {
         }
         guard digest.location == object else { return invalid(.moved) }
         let fingerprint = digest.publicKeyFingerprint
-        if keys[fingerprint] == nil, backfill, let generated = stored.metadata["backfill-generation-timestamp"].flatMap(Timestamp.init(iso8601:)) {
-            keys.merge(publicKeys.keysOverlapping(start: generated.adding(seconds: -3600), end: generated.adding(seconds: 3600))) { $1 }
+        if keys[fingerprint] == nil, backfill, let generatedText = stored.metadata["backfill-generation-timestamp"] {
+            // As aws-cli: backfill keys are looked up an hour either side of the generation time.
+            guard let generated = Timestamp(iso8601: generatedText) else {
+                return invalid(Finding(.invalidFormat, "Unable to parse date value: \(generatedText)"))
+            }
+            let (start, end) = (generated.adding(seconds: -3600), generated.adding(seconds: 3600))
+            let found = publicKeys.keysOverlapping(start: start, end: end)
+            guard !found.isEmpty else {
+                return invalid(Finding(.publicKeyNotFound, "No public keys found between \(start) and \(end)"))
+            }
+            keys.merge(found) { $1 }
         }
         guard let entry = keys[fingerprint] else {
             return invalid(Finding(.publicKeyNotFound, "public key not found in region \(request.trail.homeRegion) for fingerprint \(fingerprint)"))
@@ -260,7 +308,7 @@ struct DigestWalker: Sendable {
             return invalid(Finding(.publicKeyUnreadable, "Unable to load PKCS #1 key with fingerprint \(fingerprint)", detail: "\(error)"))
         }
         guard let signature = Hex.decode(signatureHex) else {
-            return invalid(Finding(.signatureVerificationFailed, "signature verification failed", detail: "the signature is not hex"))
+            return invalid(Finding(.signatureVerificationFailed, Self.unhexlifyError(signatureHex), detail: "the signature is not hex"))
         }
         guard digest.isValidSignature(signature, over: uncompressed, publicKey: publicKey) else { return invalid(.signatureFailed) }
         let valid = ValidDigest(
@@ -268,12 +316,30 @@ struct DigestWalker: Sendable {
         if full, let problem = strictProblem(valid, key: entry) ?? newer.flatMap({ linkProblem(from: $0, to: valid) }) {
             return invalid(problem)
         }
-        return .success(valid)
+        return Loaded(result: .success(valid), body: digest)
+    }
+
+    /// What aws-cli prints for a signature that is not hex: Python's `binascii.unhexlify` error.
+    private static func unhexlifyError(_ text: String) -> String {
+        if !text.unicodeScalars.allSatisfy(\.isASCII) { return "string argument should contain only ASCII characters" }
+        if text.utf8.count % 2 != 0 { return "Odd-length string" }
+        return "Non-hexadecimal digit found"
     }
 
     /// Checks of one digest beyond aws-cli's: key window, hash algorithms, account.
     private func strictProblem(_ valid: ValidDigest, key: PublicKeyEntry) -> Finding? {
         let digest = valid.digest
+        if let named = TrailLocation.digestEndTime(ofAnyTrailKey: valid.location.key), named != digest.endTime {
+            return Finding(
+                .keyTimeMismatch, "digestEndTime \(digest.endTime) is not the time \(named) in its object name",
+                detail: "a digest is named after the end of its window; this one was signed for another place in the chain")
+        }
+        let folder = valid.location.key.split(separator: "/").dropLast().suffix(3).joined(separator: "/")
+        if TrailLocation.digestEndTime(ofAnyTrailKey: valid.location.key) != nil, folder != digest.endTime.datePath {
+            return Finding(
+                .keyTimeMismatch, "digestEndTime \(digest.endTime) is not the date of its folder \(folder)",
+                detail: "a digest is filed under the date of its end time")
+        }
         if !key.isValid(at: digest.endTime) {
             return Finding(
                 .keyOutsideValidity,

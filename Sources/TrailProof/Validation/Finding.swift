@@ -22,7 +22,8 @@ public struct Finding: Hashable, Sendable, CustomStringConvertible {
         case truncatedGzipStream = "truncated-gzip-stream"
         /// The key is not a safe S3 key (`..`, empty segment, leading `/`, …) and was not read.
         case unsafeKey = "unsafe-key"
-        /// The store failed to return the object (I/O error, permission, symbolic link).
+        /// The store failed to return the object after its retries (I/O error, permission, a
+        /// connection that broke, not a regular file): the verdict is unreadable, not INVALID.
         case readFailure = "read-failure"
         /// The older digest's SHA-256 differs from the newer digest's `previousDigestHashValue`.
         case previousHashMismatch = "previous-hash-mismatch"
@@ -38,6 +39,13 @@ public struct Finding: Hashable, Sendable, CustomStringConvertible {
         case fingerprintMismatch = "fingerprint-mismatch"
         /// A signature or hash algorithm other than SHA256withRSA / SHA-256.
         case unsupportedAlgorithm = "unsupported-algorithm"
+        /// A validly listed digest that the chain walk never reached: a fork, or a second digest
+        /// for an hour the chain covers.
+        case offChain = "off-chain"
+        /// A digest's `digestEndTime` is not the time (or date folder) in its object name.
+        case keyTimeMismatch = "key-time-mismatch"
+        /// A log file listed by a digest whose window is far from the log's delivery time.
+        case outsideWindow = "outside-window"
         /// A digest that must exist (hourly chain, before --end-time) is missing.
         case missingDigest = "missing-digest"
         /// The newest digests are missing: none covers the end of the range.
@@ -84,6 +92,9 @@ public enum Verdict: Hashable, Sendable {
     /// Nothing can vouch for the object (its digest is missing or invalid, or no signature
     /// is available): not shown to be altered, not shown to be intact.
     case unverified(Finding)
+    /// The object could not be read (after the store's retries): nothing was established
+    /// about it, neither tampering nor integrity.
+    case unreadable(Finding)
 
     /// Whether the object passed.
     public var isValid: Bool {
@@ -95,7 +106,7 @@ public enum Verdict: Hashable, Sendable {
     public var finding: Finding? {
         switch self {
         case .valid: return nil
-        case .invalid(let finding), .unverified(let finding): return finding
+        case .invalid(let finding), .unverified(let finding), .unreadable(let finding): return finding
         }
     }
 }

@@ -23,9 +23,9 @@ struct LogVerifier: Sendable {
             return .invalid(.invalidFormat("not gzip: \(error.reason)"))
         } catch let error as TrailProofError {
             if error.code == .objectNotFound { return .invalid(.notFound) }
-            return .invalid(Finding(.readFailure, error.message))
+            return .unreadable(Finding(.readFailure, error.message))
         } catch {
-            return .invalid(Finding(.readFailure, "\(error)"))
+            return .unreadable(Finding(.readFailure, "\(error)"))
         }
         // As aws-cli: what inflated so far is hashed, and a different hash is reported first.
         guard Hex.encode(hasher.finish()) == entry.hashValue else { return .invalid(.hashMismatch) }

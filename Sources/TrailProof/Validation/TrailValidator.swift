@@ -48,7 +48,13 @@ public struct TrailValidator: Sendable {
         var referenced = Set<ObjectLocation>()
         var validWindows: [(start: Timestamp, end: Timestamp)] = []
         var newest: DigestWalker.ValidDigest?
-        if request.checks == .full, let truncation = try await coverage.tailTruncation() { emit(truncation) }
+        let newestDigestEnd = request.checks == .full ? try await coverage.newestDigestEnd() : nil
+        // Windows that a reported digest accounts for: logs there are not also reported as a lost digest.
+        var explained: [(start: Timestamp, end: Timestamp)] = []
+        if let truncation = coverage.tailTruncation(newest: newestDigestEnd), let newestDigestEnd {
+            emit(truncation)
+            explained.append((newestDigestEnd, Timestamp(secondsSinceEpoch: Int64.max / 2)))
+        }
         for backfill in [false, true] {
             let walk = try await walker.walk(backfill: backfill)
             var pending: [Pending] = []
@@ -56,10 +62,15 @@ public struct TrailValidator: Sendable {
                 switch step {
                 case .event(let event):
                     pending.append(.ready(event))
+                    if case .digest(let object, _, let verdict) = event, !verdict.isValid,
+                        let end = TrailLocation.digestEndTime(ofAnyTrailKey: object.key)
+                    {
+                        explained.append((end.adding(seconds: -3600), end))
+                    }
                 case .valid(let valid):
                     summary.track(digestStart: valid.digest.startTime, digestEnd: valid.digest.endTime)
                     pending.append(.ready(.digest(location: valid.location, isBackfill: valid.isBackfill, verdict: .valid)))
-                    pending += valid.digest.logFiles.map(Pending.log)
+                    pending += valid.digest.logFiles.map { Pending.log($0, listedBy: valid) }
                     referenced.formUnion(valid.digest.logFiles.map(\.location))
                     validWindows.append((valid.digest.startTime, valid.digest.endTime))
                     if !backfill, newest.map({ valid.digest.endTime > $0.digest.endTime }) ?? true { newest = valid }
@@ -71,8 +82,9 @@ public struct TrailValidator: Sendable {
             }
         }
         if request.checks == .full {
-            let newestEnd = validWindows.map(\.end).max()
-            for event in try await coverage.unlistedLogs(referenced: referenced, validWindows: validWindows, newestValidEnd: newestEnd) {
+            for event in try await coverage.unlistedLogs(
+                referenced: referenced, validWindows: validWindows, explained: explained, newestDigestEnd: newestDigestEnd)
+            {
                 emit(event)
             }
         }
@@ -95,7 +107,30 @@ public struct TrailValidator: Sendable {
 
     private enum Pending: Sendable {
         case ready(ValidationEvent)
-        case log(DigestFile.LogFileEntry)
+        case log(DigestFile.LogFileEntry, listedBy: DigestWalker.ValidDigest)
+    }
+
+    /// How far a listed log's delivery time (the minute in its name) may lie outside the window
+    /// of the digest that lists it. Names carry 5-minute buckets and delivery lags behind them,
+    /// so an hour is generous for real trails; a log replayed from another hour or day is not.
+    public static let logWindowTolerance: Int64 = 3600
+
+    /// A valid log's verdict once its place is checked: a log listed by a digest whose window is
+    /// far from the log's delivery time is INVALID even though its hash matches.
+    private func placed(_ verdict: Verdict, _ entry: DigestFile.LogFileEntry, listedBy digest: DigestWalker.ValidDigest) -> Verdict {
+        guard verdict.isValid, request.checks == .full, let delivered = request.location.logDeliveryTime(ofKey: entry.location.key) else {
+            return verdict
+        }
+        let window = digest.digest
+        guard
+            delivered < window.startTime.adding(seconds: -Self.logWindowTolerance)
+                || delivered > window.endTime.adding(seconds: Self.logWindowTolerance)
+        else { return verdict }
+        return .invalid(
+            Finding(
+                .outsideWindow,
+                "listed by \(digest.location.uri) whose window \(window.startTime) to \(window.endTime) is more than an hour from its delivery time \(delivered)",
+                detail: "a log file is listed by the digest of the hour it was delivered in; this one was listed elsewhere"))
     }
 
     /// Verifies the pending logs with at most `request.jobs` in flight and hands every event
@@ -117,12 +152,12 @@ public struct TrailValidator: Sendable {
                 switch item {
                 case .ready(let event):
                     resolved[index] = event
-                case .log(let entry):
+                case .log(let entry, let digest):
                     if inFlight >= jobs, let (done, event) = await group.next() {
                         resolved[done] = event
                         inFlight -= 1
                     }
-                    group.addTask { (index, .log(location: entry.location, verdict: await verifier.verify(entry))) }
+                    group.addTask { (index, .log(location: entry.location, verdict: placed(await verifier.verify(entry), entry, listedBy: digest))) }
                     inFlight += 1
                 }
                 flush()

@@ -19,6 +19,9 @@ public struct ValidationRequest: Hashable, Sendable {
     public var anchor: ChainAnchor?
     /// With an anchor: validate only what is newer than it.
     public var onlyNew = false
+    /// The current time, which decides whether a digest is overdue (whatever `endTime` says);
+    /// the time the request was made unless set.
+    public var now = Timestamp.now()
 
     /// The checks a run makes.
     public enum CheckLevel: String, Hashable, Sendable, CaseIterable {
@@ -44,6 +47,7 @@ public struct ValidationRequest: Hashable, Sendable {
         guard startTime <= endTime else {
             throw TrailProofError(.invalidArgument, "Invalid time range specified: start-time must occur before end-time")
         }
+        try TrailLocation.validateTrailName(trail.trailName)
         self.trail = trail
         self.startTime = startTime
         self.endTime = endTime

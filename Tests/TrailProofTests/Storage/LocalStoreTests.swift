@@ -90,7 +90,9 @@ struct LocalStoreTests {
             try await store.putObject(ObjectLocation(bucket: "bkt", key: "linkdir/new"), bytes: [0], metadata: [:], overwrite: true)
         }
         #expect(!FileManager.default.fileExists(atPath: outside.path + "/new"))
-        #expect(try await store.listKeys(bucket: "bkt", prefix: "", startAfter: nil) == ["real"])
+        // Listed, so that nothing standing at a key is hidden, but never followed into or read.
+        #expect(try await store.listKeys(bucket: "bkt", prefix: "", startAfter: nil) == ["linkdir", "linkfile", "real"])
+        await #expect(throws: TrailProofError(.storageFailure, "")) { try await store.getObject(ObjectLocation(bucket: "bkt", key: "linkdir")) }
     }
 }
 

@@ -5,7 +5,7 @@ import Testing
 
 @Suite("S3 server stopped mid-run")
 struct S3ServerStoppedTests {
-    @Test("A server killed during validation gives per-object errors and a non-zero exit, never a crash or a false valid")
+    @Test("A server killed during validation gives per-object UNREADABLE verdicts and exit 4 or 3, never INVALID, a crash or a false valid")
     func serverKilledMidRun() async throws {
         let folder = try TestEnvironment.temporaryFolder("s3stop")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -64,15 +64,17 @@ struct S3ServerStoppedTests {
         let standardError = try String(contentsOf: errors, encoding: .utf8)
         try #require(stoppedWhileRunning, "the run ended before the server was stopped: \(standardOutput.suffix(300))")
         #expect(validation.terminationReason == .exit, "no crash")
+        // Objects that could not be read are UNREADABLE (exit 4), never INVALID: nothing shows tampering.
         #expect(
-            validation.terminationStatus == 1 || validation.terminationStatus == 3, "\(validation.terminationStatus)\n\(standardError.prefix(2000))")
+            validation.terminationStatus == 4 || validation.terminationStatus == 3, "\(validation.terminationStatus)\n\(standardError.prefix(2000))")
         #expect(!standardOutput.contains("800/800 log files valid"))
-        let perObject = standardError.split(separator: "\n").filter { $0.hasPrefix("Log file\t") && $0.contains("\tINVALID: cannot reach S3 at") }
+        #expect(!standardError.contains("\tINVALID"), "\(standardError.prefix(2000))")
+        let perObject = standardError.split(separator: "\n").filter { $0.hasPrefix("Log file\t") && $0.contains("\tUNREADABLE: cannot reach S3 at") }
         #expect(perObject.count > 100, "per-object errors: \(perObject.count)\n\(standardError.prefix(1500))")
-        // The run ends with a summary that counts the failures (1), or, when a listing after the
-        // log files fails too, it stops (3) saying why.
-        if validation.terminationStatus == 1 {
-            #expect(standardOutput.contains("log files INVALID"), "\(standardOutput.suffix(500))")
+        // The run ends with a summary that counts them (4), or, when a listing after the log
+        // files fails too, it stops (3) saying why.
+        if validation.terminationStatus == 4 {
+            #expect(standardOutput.contains("log files UNREADABLE"), "\(standardOutput.suffix(500))")
         } else {
             #expect(
                 standardError.hasSuffix("\n") && standardError.contains("trailproof: error: cannot reach S3 at \(fields[1])"),

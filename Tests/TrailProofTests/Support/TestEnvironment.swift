@@ -48,12 +48,19 @@ struct ProcessResult: Equatable, CustomStringConvertible {
     var status: Int32
     var standardOutput: String
     var standardError: String
+    /// Whether the program was killed for running past its time limit.
+    var timedOut = false
 
-    var description: String { "exit \(status)\n--- stdout\n\(standardOutput)--- stderr\n\(standardError)" }
+    var description: String {
+        (timedOut ? "KILLED after its time limit\n" : "") + "exit \(status)\n--- stdout\n\(standardOutput)--- stderr\n\(standardError)"
+    }
 }
 
-/// Runs a program to completion, its output captured through files (no pipe can fill up).
-func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], input: Data? = nil) throws -> ProcessResult {
+/// Runs a program to completion, its output captured through files (no pipe can fill up); with
+/// `timeout`, a program still running after that many seconds is killed (`timedOut`).
+func run(
+    _ executable: String, _ arguments: [String], environment: [String: String] = [:], input: Data? = nil, timeout: TimeInterval? = nil
+) throws -> ProcessResult {
     let folder = try TestEnvironment.temporaryFolder("process")
     defer { try? FileManager.default.removeItem(at: folder) }
     let outURL = folder.appendingPathComponent("out")
@@ -74,17 +81,26 @@ func run(_ executable: String, _ arguments: [String], environment: [String: Stri
         process.standardInput = FileHandle.nullDevice
     }
     try process.run()
+    var timedOut = false
+    if let timeout {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning {
+            timedOut = true
+            kill(process.processIdentifier, SIGKILL)
+        }
+    }
     process.waitUntilExit()
     return ProcessResult(
         status: process.terminationStatus,
         standardOutput: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-        standardError: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        standardError: String(decoding: try Data(contentsOf: errURL), as: UTF8.self), timedOut: timedOut)
 }
 
 /// Runs `trailproof` with arguments.
 @discardableResult
-func trailproof(_ arguments: [String], input: Data? = nil) throws -> ProcessResult {
-    try run(TestEnvironment.executable, arguments, input: input)
+func trailproof(_ arguments: [String], input: Data? = nil, timeout: TimeInterval? = nil) throws -> ProcessResult {
+    try run(TestEnvironment.executable, arguments, input: input, timeout: timeout)
 }
 
 /// Runs `trailproof`, requiring exit status 0, and returns its standard output lines.

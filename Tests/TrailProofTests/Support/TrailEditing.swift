@@ -39,7 +39,7 @@ extension ScenarioTrail {
     }
 
     /// Runs `trailproof validate-logs` with the full checks (and extra arguments).
-    func validateFull(_ extra: [String] = [], end: String = end) throws -> ProcessResult {
-        try trailproof(["validate-logs", "--store", store] + validationArguments(verbose: false, end: end) + extra)
+    func validateFull(_ extra: [String] = [], end: String = end, timeoutSeconds: TimeInterval? = nil) throws -> ProcessResult {
+        try trailproof(["validate-logs", "--store", store] + validationArguments(verbose: false, end: end) + extra, timeout: timeoutSeconds)
     }
 }

@@ -25,6 +25,9 @@ public struct S3Configuration: Hashable, Sendable {
     /// Seconds to wait for a connection, and for each answer.
     public var connectTimeout: Int64 = 10
     public var requestTimeout: Int64 = 120
+    /// Seconds a connection may stay silent while an answer is awaited or read; a body that
+    /// stalls longer is resumed with a new request.
+    public var readTimeout: Int64 = 30
 
     public init(endpoint: String?, region: String, addressing: Addressing?, credentials: SigV4Signer.Credentials) throws {
         self.region = region

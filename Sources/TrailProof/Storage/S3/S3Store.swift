@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// A bucket store in AWS S3 or an S3-compatible server, signed with SigV4.
 ///
@@ -23,17 +24,29 @@ public struct S3Store: ObjectStore {
     /// Network stores want many requests in flight.
     public var preferredConcurrency: Int { 32 }
 
-    /// One client for the process: its connection pool is shared by every store, and it is
-    /// never deinitialised (AsyncHTTPClient requires a shutdown before that).
-    private static let client: HTTPClient = {
-        var pool = HTTPClient.Configuration.ConnectionPool()
-        pool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
-        // A refused connection must surface: our retries (bounded, jittered) decide what to do.
-        pool.retryConnectionEstablishment = false
-        let configuration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10), read: .seconds(60)), connectionPool: pool)
-        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-    }()
+    /// The clients of the process, one per pair of timeouts: a client's connection pool is
+    /// shared by every store, and it is never deinitialised (AsyncHTTPClient requires a shutdown
+    /// before that).
+    private static let clients = Mutex<[[Int64]: HTTPClient]>([:])
+
+    private var client: HTTPClient {
+        Self.clients.withLock { clients in
+            let timeouts = [configuration.connectTimeout, configuration.readTimeout]
+            if let client = clients[timeouts] { return client }
+            var pool = HTTPClient.Configuration.ConnectionPool()
+            pool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+            // A refused connection must surface: our retries (bounded, jittered) decide what to do.
+            pool.retryConnectionEstablishment = false
+            // The read timeout also bounds a body that stalls half-way: the read is then resumed.
+            let timeout = HTTPClient.Configuration.Timeout(
+                connect: .seconds(configuration.connectTimeout), read: .seconds(configuration.readTimeout))
+            let client = HTTPClient(
+                eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+                configuration: HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: timeout, connectionPool: pool))
+            clients[timeouts] = client
+            return client
+        }
+    }
 
     // MARK: ObjectStore
 
@@ -49,8 +62,9 @@ public struct S3Store: ObjectStore {
             } else if let startAfter {
                 query.append(("start-after", startAfter))
             }
-            let response = try await send("GET", bucket: bucket, key: nil, query: query, subject: "s3://\(bucket)/\(prefix)*")
-            let page = try S3ResponseXML.listPage(try await collect(response, subject: "listing s3://\(bucket)/\(prefix)"))
+            let (body, _) = try await getWhole(
+                bucket: bucket, key: nil, query: query, subject: "listing s3://\(bucket)/\(prefix)", maxBytes: Self.maximumListPageSize)
+            let page = try S3ResponseXML.listPage(body)
             keys += page.keys
             continuation = page.isTruncated ? page.nextContinuationToken : nil
             if page.isTruncated && continuation == nil {
@@ -61,29 +75,87 @@ public struct S3Store: ObjectStore {
         return keys
     }
 
-    public func getObject(_ location: ObjectLocation) async throws -> StoredObject {
-        let response = try await send("GET", location)
-        let bytes = try await collect(response, subject: location.uri)
-        return StoredObject(bytes: bytes, metadata: Self.metadata(of: response.headers))
+    public func getObject(_ location: ObjectLocation, maxBytes: Int) async throws -> StoredObject {
+        try ObjectLocation.validateBucket(location.bucket)
+        try ObjectLocation.validateKey(location.key)
+        let (bytes, headers) = try await getWhole(bucket: location.bucket, key: location.key, query: [], subject: location.uri, maxBytes: maxBytes)
+        return StoredObject(bytes: bytes, metadata: Self.metadata(of: headers))
     }
 
+    /// The most a ListObjectsV2 page may hold (1,000 keys of 1 KB are about 1.5 MB of XML).
+    static let maximumListPageSize = 16 << 20
+
+    /// A whole answer body of at most `maxBytes`, fetched again whole when it breaks off.
+    private func getWhole(bucket: String, key: String?, query: [(String, String)], subject: String, maxBytes: Int) async throws -> (
+        [UInt8], HTTPHeaders
+    ) {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let response = try await send("GET", bucket: bucket, key: key, query: query, subject: subject)
+            if let length = response.headers.first(name: "content-length").flatMap(Int.init), length > maxBytes {
+                throw TrailProofError(.objectTooLarge, "\(subject) in \(displayName) is larger than \(maxBytes) bytes (\(length))")
+            }
+            do {
+                return (Array(buffer: try await response.body.collect(upTo: maxBytes)), response.headers)
+            } catch is NIOTooManyBytesError {
+                throw TrailProofError(.objectTooLarge, "\(subject) in \(displayName) is larger than \(maxBytes) bytes")
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                guard attempt < configuration.maxAttempts else {
+                    throw TrailProofError(
+                        .storageFailure, "the connection broke while reading \(subject) from \(displayName), \(attempt) attempts: \(error)")
+                }
+                try await backoff(attempt: attempt)
+            }
+        }
+    }
+
+    /// Streams the object to `chunk`. A body that breaks off (a reset, a stall past the read
+    /// timeout) is resumed where it stopped with a ranged GET pinned to the object's ETag, so the
+    /// consumer sees each byte once and never a mix of two versions of the object.
     public func readObject(_ location: ObjectLocation, chunk: (UnsafeRawBufferPointer) throws -> Void) async throws {
-        let response = try await send("GET", location)
-        // What the consumer throws passes through; only a failing body stream is a transport error.
-        var consumerError: (any Error)?
-        do {
-            for try await buffer in response.body {
-                do {
-                    try buffer.withUnsafeReadableBytes { try chunk($0) }
-                } catch {
-                    consumerError = error
-                    throw error
+        var delivered = 0
+        var etag: String?
+        var attempt = 0
+        while true {
+            attempt += 1
+            var headers: [(String, String)] = []
+            if delivered > 0, let etag { headers = [("range", "bytes=\(delivered)-"), ("if-match", etag)] }
+            let response = try await send("GET", location, headers: headers)
+            if delivered > 0 {
+                guard response.status.code == 206 else {
+                    throw TrailProofError(
+                        .storageFailure, "\(displayName) did not resume \(location.uri) at byte \(delivered) (HTTP \(response.status.code))")
+                }
+            } else {
+                etag = response.headers.first(name: "etag")
+            }
+            // What the consumer throws passes through; only a failing body stream is a transport error.
+            var consumerError: (any Error)?
+            do {
+                for try await buffer in response.body {
+                    do {
+                        try buffer.withUnsafeReadableBytes { try chunk($0) }
+                        delivered += buffer.readableBytes
+                    } catch {
+                        consumerError = error
+                        throw error
+                    }
+                }
+                return
+            } catch {
+                if let consumerError { throw consumerError }
+                if error is CancellationError { throw error }
+                guard attempt < configuration.maxAttempts, etag != nil || delivered == 0 else {
+                    throw TrailProofError(
+                        .storageFailure,
+                        "the connection broke while reading \(location.uri) from \(displayName) after \(delivered) bytes, \(attempt) attempts: \(error)"
+                    )
                 }
             }
-        } catch {
-            if let consumerError { throw consumerError }
-            if error is CancellationError { throw error }
-            throw TrailProofError(.storageFailure, "the connection broke while reading \(location.uri) from \(displayName): \(error)")
+            try await backoff(attempt: attempt)
         }
     }
 
@@ -125,10 +197,10 @@ public struct S3Store: ObjectStore {
 
     // MARK: Requests
 
-    private func send(_ method: String, _ location: ObjectLocation) async throws -> HTTPClientResponse {
+    private func send(_ method: String, _ location: ObjectLocation, headers: [(String, String)] = []) async throws -> HTTPClientResponse {
         try ObjectLocation.validateBucket(location.bucket)
         try ObjectLocation.validateKey(location.key)
-        return try await send(method, bucket: location.bucket, key: location.key, query: [], subject: location.uri)
+        return try await send(method, bucket: location.bucket, key: location.key, query: [], headers: headers, subject: location.uri)
     }
 
     /// Sends a signed request, retrying what may pass, and returns a 2xx response; anything
@@ -156,7 +228,7 @@ public struct S3Store: ObjectStore {
             for (name, value) in signed { request.headers.add(name: name, value: value) }
             if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
             do {
-                let response = try await Self.client.execute(request, timeout: .seconds(configuration.requestTimeout))
+                let response = try await client.execute(request, timeout: .seconds(configuration.requestTimeout))
                 if (200..<300).contains(response.status.code) { return response }
                 let error = try await describe(response, method: method, bucket: bucket, subject: subject)
                 guard Self.isRetryable(status: response.status.code, code: error.s3Code), attempt < configuration.maxAttempts else {
@@ -175,10 +247,14 @@ public struct S3Store: ObjectStore {
                     )
                 }
             }
-            // Full jitter: a random wait up to 100 ms * 2^attempt.
-            let ceiling = 100_000_000 * (1 << min(attempt, 6))
-            try await Task.sleep(nanoseconds: UInt64.random(in: 0...UInt64(ceiling)))
+            try await backoff(attempt: attempt)
         }
+    }
+
+    /// Full jitter: a random wait up to 100 ms * 2^attempt.
+    private func backoff(attempt: Int) async throws {
+        let ceiling = 100_000_000 * (1 << min(attempt, 6))
+        try await Task.sleep(nanoseconds: UInt64.random(in: 0...UInt64(ceiling)))
     }
 
     private struct DescribedError {
@@ -234,14 +310,6 @@ public struct S3Store: ObjectStore {
             return .init(error: TrailProofError(.storageFailure, "\(subject): \(hint) (\(detail))"), s3Code: code)
         default:
             return .init(error: TrailProofError(.storageFailure, "\(displayName) answered \(detail) for \(subject)"), s3Code: code)
-        }
-    }
-
-    private func collect(_ response: HTTPClientResponse, subject: String) async throws -> [UInt8] {
-        do {
-            return Array(buffer: try await response.body.collect(upTo: 1 << 30))
-        } catch {
-            throw TrailProofError(.storageFailure, "the connection broke while reading \(subject) from \(displayName): \(error)")
         }
     }
 

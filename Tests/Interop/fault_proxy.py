@@ -6,12 +6,13 @@
 
 It listens on a free loopback port (written to F), forwards each request unchanged (the Host
 header too, so SigV4 signatures stay valid) and, for GET requests it picks, answers instead with
-one of five faults, chosen by a hash of the request target so that runs repeat:
+one of five faults:
 
     503 SlowDown   500 InternalError   connection reset   truncated body   body that stalls
 
-absorbable: each distinct GET target fails on at most its first two attempts (a ranged GET that
-            resumes a read counts with it), then passes: a client with four attempts absorbs them.
+absorbable: each distinct GET target fails on its first attempt or two (a ranged GET that resumes
+            a read counts with it), then passes: a client with four attempts absorbs them. The
+            kinds take turns.
 persistent: GETs whose target contains --target always fail; all others pass.
 
 It prints one line per injected fault to stderr, and stops on SIGTERM or SIGKILL.
@@ -32,6 +33,7 @@ def main():
     args = ap.parse_args()
     up_host, up_port = args.upstream.rsplit(":", 1)
     attempts = {}
+    rotation = [0]
     lock = threading.Lock()
 
     def fault_for(method, target, range_header):
@@ -49,10 +51,12 @@ def main():
         with lock:
             n = attempts.get(key, 0)
             attempts[key] = n + 1
-        failures = digest[1] % 3  # 0, 1 or 2 failed attempts before one passes
+        failures = 1 + digest[1] % 2  # 1 or 2 failed attempts before one passes
         if n >= failures:
             return None
-        return FAULTS[(digest[0] + n) % len(FAULTS)]
+        with lock:  # the kinds take turns, so that every kind is met in any run of five faults
+            rotation[0] += 1
+            return FAULTS[rotation[0] % len(FAULTS)]
 
     class Handler(socketserver.BaseRequestHandler):
         def handle(self):

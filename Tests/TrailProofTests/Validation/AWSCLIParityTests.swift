@@ -226,5 +226,44 @@ struct BackfillParityTests {
                 && awscli2.standardError.contains("(backfill) Digest file\ts3://\(trail.bucket)/\(object.key)\tINVALID: invalid format"),
             "\(awscli2)")
         #expect(ours2 == awscli2)
+
+        // A generation time with no published key an hour either side, and one that is no time.
+        for (generated, line) in [
+            ("2040-01-01T00:00:00Z", "INVALID: No public keys found between 2039-12-31T23:00:00Z and 2040-01-01T01:00:00Z"),
+            ("yesterday", "INVALID: Unable to parse date value: yesterday"),
+        ] {
+            metadata["backfill-generation-timestamp"] = generated
+            try await store.putObject(object, bytes: try await store.getObject(object).bytes, metadata: metadata, overwrite: true)
+            let (ours3, awscli3) = try trail.validateWithBoth(verbose: false)
+            #expect(
+                awscli3.status == 1 && awscli3.standardError.contains("(backfill) Digest file\ts3://\(trail.bucket)/\(object.key)\t\(line)"),
+                "\(awscli3)")
+            #expect(ours3 == awscli3)
+        }
+    }
+}
+
+@Suite("Signatures that are not hex")
+struct SignatureTextParityTests {
+    // (S3 metadata is ASCII: a non-ASCII value never reaches aws-cli as it was stored.)
+    @Test(
+        "A 0x-prefixed or odd-length signature prints Python's unhexlify error, as aws-cli does",
+        arguments: [
+            ("0x", "Non-hexadecimal digit found"), ("a", "Odd-length string"),
+        ])
+    func signatureNotHex(_ prefix: String, _ message: String) async throws {
+        let folder = try TestEnvironment.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let trail = try ScenarioTrail.make(in: folder)
+        let key = trail.digest(endingAt: 2)
+        var metadata = try await trail.localStore.getObject(trail.object(key)).metadata
+        metadata["signature"] = prefix + metadata["signature"]!
+        try await trail.localStore.putObject(
+            trail.object(key), bytes: try await trail.localStore.getObject(trail.object(key)).bytes, metadata: metadata, overwrite: true)
+        let (ours, awscli) = try trail.validateWithBoth(verbose: true)
+        #expect(awscli.status == 1 && awscli.standardError.contains("\(key)\tINVALID: \(message)"), "\(awscli)")
+        #expect(ours == awscli)
+        let full = try trail.validateFull()
+        #expect(full.status == 1 && full.standardError.contains("\(key)\tINVALID: \(message)"), "\(full)")
     }
 }

@@ -32,12 +32,15 @@ public struct LocalStore: ObjectStore {
         self.root = root
     }
 
-    /// Opens a store, creating the folder if needed.
+    /// Opens a store for writing, creating the folder if needed, and removes the temporary
+    /// files that killed writers left behind.
     public static func create(root: String) throws -> LocalStore {
         if mkdir(root, 0o755) != 0, errno != EEXIST {
             throw TrailProofError(.storageFailure, "cannot create store folder \(root): \(errnoText())")
         }
-        return try LocalStore(root: root)
+        let store = try LocalStore(root: root)
+        close(try store.openTemporaryFolder())
+        return store
     }
 
     public var displayName: String { "local store \(root)" }

@@ -155,12 +155,12 @@ struct HostileBucketTests {
         }
     }
 
-    /// Writes gzip(`head` + `count` bytes of `filler` + `tail`) to `path`, streaming.
-    private func writeBomb(_ path: String, head: String = "", filler: String, count: Int, tail: String = "") throws {
+    /// Writes gzip(`head` + `count` bytes of the byte `filler` + `tail`) to `path`, streaming.
+    private func writeBomb(_ path: String, head: String = "", filler: UInt8, count: Int, tail: String = "") throws {
         let script = """
             import sys, zlib
-            path, head, filler, count, tail = sys.argv[1], sys.argv[2].encode(), sys.argv[3].encode(), int(sys.argv[4]), sys.argv[5].encode()
-            c = zlib.compressobj(1, zlib.DEFLATED, 31)
+            path, head, filler, count, tail = sys.argv[1], sys.argv[2].encode(), bytes([int(sys.argv[3])]), int(sys.argv[4]), sys.argv[5].encode()
+            c = zlib.compressobj(9, zlib.DEFLATED, 31)
             chunk = filler * (1 << 20)
             with open(path, "wb") as f:
                 f.write(c.compress(head))
@@ -169,8 +169,10 @@ struct HostileBucketTests {
                 f.write(c.compress(tail))
                 f.write(c.flush())
             """
-        let result = try run("python3", ["-c", script, path, head, filler, String(count), tail])
+        let result = try run("python3", ["-c", script, path, head, String(filler), String(count), tail])
         try #require(result.status == 0, "\(result)")
+        let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int
+        try #require(size < 2 << 20, "a bomb is small: \(size) bytes")
     }
 
     /// Runs trailproof under `/usr/bin/time -v` and returns its result and peak RSS in KB.
@@ -185,9 +187,9 @@ struct HostileBucketTests {
     func decompressionBombs() async throws {
         try await ScenarioTrail.with { trail in
             // A digest that inflates to 1 GiB, keeping its signature metadata.
-            try writeBomb(trail.objectPath(trail.digest(endingAt: 2)), filler: "\0", count: 1 << 30)
+            try writeBomb(trail.objectPath(trail.digest(endingAt: 2)), filler: 0, count: 1 << 30)
             // A log that inflates to 1 GiB: hashed as a stream, it cannot match.
-            try writeBomb(trail.objectPath(trail.logs[3]![0]), filler: "\0", count: 1 << 30)
+            try writeBomb(trail.objectPath(trail.logs[3]![0]), filler: 0, count: 1 << 30)
             let (validation, validationKB) = try measured(["validate-logs", "--store", trail.store] + trail.validationArguments(verbose: false))
             #expect(validation.status == 1, "\(validation)")
             #expect(
@@ -199,7 +201,8 @@ struct HostileBucketTests {
             // Under the producer: a log of 1 GiB in one record, and another of 1 GiB of zeros.
             let bigRecord = try deliver(trail, at: "2026-01-01T08:20:00Z")
             try writeBomb(
-                trail.objectPath(bigRecord), head: #"{"Records":[{"eventTime":"2026-01-01T08:19:00Z","padding":""#, filler: "A", count: 1 << 30,
+                trail.objectPath(bigRecord), head: #"{"Records":[{"eventTime":"2026-01-01T08:19:00Z","padding":""#, filler: UInt8(ascii: "A"),
+                count: 1 << 30,
                 tail: #""}]}"#)
             let (production, productionKB) = try measured(
                 ["digest"] + locationArguments(trail) + [
@@ -208,7 +211,7 @@ struct HostileBucketTests {
             #expect(production.status == 3, "\(production)")
             #expect(production.standardError.contains("log file s3://\(trail.bucket)/\(bigRecord) is not a CloudTrail log document"), "\(production)")
             #expect(productionKB < 100_000, "digest peak RSS \(productionKB) KB")
-            try writeBomb(trail.objectPath(bigRecord), filler: "\0", count: 1 << 30)
+            try writeBomb(trail.objectPath(bigRecord), filler: 0, count: 1 << 30)
             let (zeros, zerosKB) = try measured(
                 ["digest"] + locationArguments(trail) + [
                     "--trail-name", ScenarioTrail.trailName, "--keyring", trail.keyring, "--until", "2026-01-01T09:00:00Z",

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: sets up, builds with no warnings allowed in the project's own code, checks
-# formatting, and runs every test (the aws-cli parity tests need ../shared beside the repository).
+# formatting, runs every test (the aws-cli parity tests need ../shared beside the repository), then
+# runs each fuzz target for 60 s (TRAILPROOF_FUZZ_SECONDS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source .ci/setup.sh
@@ -36,5 +37,7 @@ seaweedfs_start "$servers/main"
 set +e
 swift test --skip-build 2>&1 | grep --line-buffered -v '^◇ '
 status=${PIPESTATUS[0]}
+# The fuzz targets (libFuzzer), each for a bounded time from its seed corpus; a crash fails the run.
+bash fuzz/run.sh "${TRAILPROOF_FUZZ_SECONDS:-60}" || status=1
 set -e
 exit "$status"

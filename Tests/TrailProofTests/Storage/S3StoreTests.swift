@@ -122,3 +122,30 @@ struct S3StoreTests {
         #expect(result.standardError.contains("SignatureDoesNotMatch") && result.standardError.contains("check AWS_SECRET_ACCESS_KEY"), "\(result)")
     }
 }
+
+@Suite("S3 answers")
+struct S3ResponseXMLTests {
+    @Test(
+        "XML that crashed Foundation's parser under the fuzzer is refused, not parsed",
+        arguments: ["s3-xml-invalid-utf8-element.xml", "s3-xml-processing-instruction.xml"])
+    func fuzzRegression(_ file: String) throws {
+        let url = TestEnvironment.repositoryRoot.appendingPathComponent("testdata/fuzz-regressions/\(file)")
+        let bytes = Array(try Data(contentsOf: url))
+        #expect(throws: TrailProofError(.storageFailure, "")) { try S3ResponseXML.listPage(bytes) }
+        #expect(S3ResponseXML.errorDocument(bytes).code == nil)
+    }
+
+    @Test("A ListObjectsV2 page and an error document are read: entities, CDATA, comments, attributes")
+    func answersAreRead() throws {
+        let page = try S3ResponseXML.listPage(
+            Array(
+                #"<?xml version="1.0" encoding="UTF-8"?><!-- c --><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><IsTruncated>true</IsTruncated><NextContinuationToken>t&amp;1</NextContinuationToken><Contents><Key>a/&lt;b&#62;&#x20;é</Key></Contents><Contents><Key><![CDATA[c&d]]></Key><Size/></Contents></ListBucketResult>"#
+                    .utf8))
+        #expect(page.keys == ["a/<b> é", "c&d"] && page.isTruncated && page.nextContinuationToken == "t&1")
+        let error = S3ResponseXML.errorDocument(Array("<Error><Code>NoSuchKey</Code><Region>eu-west-1</Region></Error>".utf8))
+        #expect(error.code == "NoSuchKey" && error.region == "eu-west-1")
+        for bad in ["<a><b></a></b>", "<a>", "<!DOCTYPE a><a/>", "<a/><b/>", "<a>&foo;</a>", "text<a/>"] {
+            #expect(throws: TrailProofError(.storageFailure, ""), "\(bad)") { try S3ResponseXML.listPage(Array(bad.utf8)) }
+        }
+    }
+}

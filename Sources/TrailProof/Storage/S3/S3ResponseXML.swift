@@ -1,9 +1,3 @@
-import Foundation
-
-#if canImport(FoundationXML)
-    import FoundationXML
-#endif
-
 /// The few S3 XML answers TrailProof reads: a ListObjectsV2 page and an error.
 struct S3ResponseXML {
     /// One page of ListObjectsV2.
@@ -48,36 +42,134 @@ struct S3ResponseXML {
     }
 
     /// Every element's path from the root and its text, in document order.
-    private static func parse(_ bytes: [UInt8]) throws -> [([String], String)] {
-        let collector = Collector()
-        let parser = XMLParser(data: Data(bytes))
-        parser.delegate = collector
-        guard parser.parse() else {
-            throw TrailProofError(
-                .storageFailure, "S3 answered with XML that cannot be read: \(parser.parserError.map { "\($0)" } ?? "unknown error")")
-        }
-        return collector.elements
-    }
-
-    private final class Collector: NSObject, XMLParserDelegate {
+    ///
+    /// An own reader for the little XML S3 answers with (elements, attributes, text, the five
+    /// entities and character references, comments, CDATA, processing instructions; no DTD):
+    /// Foundation's XMLParser crashed under the fuzzer on malformed names and instructions, and
+    /// the answer of a server, or of whoever sits on the connection, is untrusted input.
+    static func parse(_ bytes: [UInt8]) throws -> [([String], String)] {
+        func refuse(_ why: String) -> TrailProofError { TrailProofError(.storageFailure, "S3 answered with XML that cannot be read: \(why)") }
+        guard String(validating: bytes, as: UTF8.self) != nil else { throw refuse("it is not UTF-8") }
         var elements: [([String], String)] = []
-        private var path: [String] = []
-        private var text = ""
-
-        func parser(
-            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-            attributes: [String: String] = [:]
-        ) {
-            path.append(name)
-            text = ""
+        var path: [String] = []
+        var text: [UInt8] = []
+        var sawRoot = false
+        var index = 0
+        func starts(_ literal: String, at position: Int) -> Bool {
+            let utf8 = Array(literal.utf8)
+            return position + utf8.count <= bytes.count && Array(bytes[position..<(position + utf8.count)]) == utf8
         }
-
-        func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
-
-        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-            elements.append((path, text))
-            path.removeLast()
-            text = ""
+        func skip(past terminator: String) throws {
+            let utf8 = Array(terminator.utf8)
+            while index + utf8.count <= bytes.count {
+                if Array(bytes[index..<(index + utf8.count)]) == utf8 {
+                    index += utf8.count
+                    return
+                }
+                index += 1
+            }
+            throw refuse("\(terminator) is missing")
         }
+        func isNameByte(_ byte: UInt8) -> Bool {
+            !(byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "/")
+                || byte == UInt8(ascii: "<") || byte == UInt8(ascii: "=") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'"))
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte != UInt8(ascii: "<") {
+                if path.isEmpty, !(byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D) { throw refuse("text outside the root element") }
+                if byte == UInt8(ascii: "&") {
+                    guard let end = bytes[index...].firstIndex(of: UInt8(ascii: ";")), end - index <= 12 else { throw refuse("an unfinished entity") }
+                    let name = String(decoding: bytes[(index + 1)..<end], as: UTF8.self)
+                    let scalar: Unicode.Scalar?
+                    switch name {
+                    case "lt": scalar = "<"
+                    case "gt": scalar = ">"
+                    case "amp": scalar = "&"
+                    case "quot": scalar = "\""
+                    case "apos": scalar = "'"
+                    default:
+                        if name.hasPrefix("#x") {
+                            scalar = UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init)
+                        } else if name.hasPrefix("#") {
+                            scalar = UInt32(name.dropFirst(1), radix: 10).flatMap(Unicode.Scalar.init)
+                        } else {
+                            scalar = nil
+                        }
+                    }
+                    guard let scalar, scalar.value != 0 else { throw refuse("unknown entity &\(name);") }
+                    text += Array(String(scalar).utf8)
+                    index = end + 1
+                } else {
+                    text.append(byte)
+                    index += 1
+                }
+                continue
+            }
+            if starts("<!--", at: index) {
+                try skip(past: "-->")
+            } else if starts("<![CDATA[", at: index) {
+                guard !path.isEmpty else { throw refuse("CDATA outside the root element") }
+                let start = index + 9
+                index = start
+                try skip(past: "]]>")
+                text += bytes[start..<(index - 3)]
+            } else if starts("<?", at: index) {
+                try skip(past: "?>")
+            } else if starts("<!", at: index) {
+                throw refuse("document type declarations are not accepted")
+            } else if starts("</", at: index) {
+                index += 2
+                let start = index
+                while index < bytes.count, isNameByte(bytes[index]) { index += 1 }
+                let name = String(decoding: bytes[start..<index], as: UTF8.self)
+                while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D { index += 1 }
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ">"), path.last == name else {
+                    throw refuse("an end tag </\(name)> does not close the open element")
+                }
+                index += 1
+                elements.append((path, String(decoding: text, as: UTF8.self)))
+                path.removeLast()
+                text = []
+            } else {
+                index += 1
+                let start = index
+                while index < bytes.count, isNameByte(bytes[index]) { index += 1 }
+                guard index > start else { throw refuse("an element without a name") }
+                let name = String(decoding: bytes[start..<index], as: UTF8.self)
+                guard path.isEmpty ? !sawRoot : true else { throw refuse("more than one root element") }
+                guard path.count < 32 else { throw refuse("elements nested deeper than 32") }
+                // Attributes: name="value" or name='value', skipped.
+                var selfClosing = false
+                while true {
+                    guard index < bytes.count else { throw refuse("an unfinished tag <\(name)") }
+                    let current = bytes[index]
+                    if current == UInt8(ascii: ">") {
+                        index += 1
+                        break
+                    } else if current == UInt8(ascii: "/"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: ">") {
+                        index += 2
+                        selfClosing = true
+                        break
+                    } else if current == UInt8(ascii: "\"") || current == UInt8(ascii: "'") {
+                        guard let close = bytes[(index + 1)...].firstIndex(of: current) else { throw refuse("an unfinished attribute value") }
+                        index = close + 1
+                    } else if current == UInt8(ascii: "<") {
+                        throw refuse("'<' inside the tag <\(name)")
+                    } else {
+                        index += 1
+                    }
+                }
+                sawRoot = true
+                path.append(name)
+                text = []
+                if selfClosing {
+                    elements.append((path, ""))
+                    path.removeLast()
+                }
+            }
+        }
+        guard sawRoot, path.isEmpty else { throw refuse(sawRoot ? "the document ends inside <\(path.last!)>" : "no root element") }
+        return elements
     }
 }

@@ -8,10 +8,11 @@ struct ValidateLogsCommand: AsyncParsableCommand {
         abstract: "Validate digests and log files as `aws cloudtrail validate-logs` does, and what it cannot see.",
         discussion: """
             Walks the digest chain back from the newest digest in the range, verifies every signature \
-            and link, re-hashes every log file, and prints aws-cli's lines: INVALID and UNVERIFIED lines \
-            on standard error, valid ones on standard output with --verbose. With --checks full (the \
-            default) it also reports broken links, every missing hour, a truncated tail, log files no \
-            digest lists, and keys used outside their validity. Exit status: 0 everything checked is \
+            and link, re-hashes every log file, and prints aws-cli's lines: INVALID, UNVERIFIED and \
+            UNREADABLE lines on standard error (keys escaped), valid ones on standard output with \
+            --verbose. With --checks full (the default) it also reports broken links, every missing \
+            digest that is overdue by the clock (whatever --end-time says), forks and other digests off \
+            the chain, log files no digest lists, and keys used outside their validity. Exit status: 0 everything checked is \
             valid; 1 something is INVALID (evidence of tampering); 2 bad arguments; 3 stopped \
             (unreadable store or key list, a failed listing, no public keys in range); 4 nothing INVALID \
             but some objects UNVERIFIED or UNREADABLE; 5 nothing found to validate (with --checks \

@@ -40,9 +40,8 @@ struct CoverageCheck: Sendable {
             key: location.digestKey(trailName: request.trail.trailName, homeRegion: request.trail.homeRegion, endTime: expected))
         let finding = Finding(
             .tailTruncated,
-            "not found: no digest covers \(newest) to \(request.endTime); the next digest was due by \(expected.adding(seconds: Self.grace))",
-            detail:
-                "the chain's newest digests are missing, or logging was stopped at \(newest): if it was, validate up to it with --end-time \(newest)")
+            "not found: no digest covers \(newest) to \(request.endTime); the next digest was due by \(expected.adding(seconds: Self.grace)) (deleted, unless logging or log file validation was stopped at \(newest): then validate up to it with --end-time \(newest))",
+            detail: "the chain's newest digests are missing; a trail whose logging was stopped looks the same from the bucket")
         return .digest(location: object, isBackfill: false, verdict: .invalid(finding))
     }
 
@@ -53,8 +52,8 @@ struct CoverageCheck: Sendable {
             bucket: location.bucket, key: location.digestKey(trailName: request.trail.trailName, homeRegion: request.trail.homeRegion, endTime: end))
         let finding = Finding(
             .missingDigest,
-            "not found: no digest covers the log files delivered between \(hour) and \(end), and one was due by \(end.adding(seconds: Self.grace))",
-            detail: "log files were delivered in this hour, yet no digest of the trail covers it: its digest was deleted")
+            "not found: no digest covers the log files delivered between \(hour) and \(end), and one was due by \(end.adding(seconds: Self.grace)) (deleted, unless log file validation was off then)",
+            detail: "log files were delivered in this hour, yet no digest of the trail covers it")
         return .digest(location: object, isBackfill: false, verdict: .invalid(finding))
     }
 

@@ -57,6 +57,40 @@ struct HostileBucketTests {
         }
     }
 
+    @Test("By the clock: a log of the current hour is UNVERIFIED as not yet due; once its digest is overdue, the tail is INVALID")
+    func notYetDueThenOverdue() async throws {
+        try await ScenarioTrail.with { trail in
+            let log = try deliver(trail, at: "2026-01-01T08:20:00Z")
+            var request = try ValidationRequest(
+                trail: try TrailARN(ScenarioTrail.trailARN), startTime: Timestamp(iso8601: ScenarioTrail.start)!,
+                endTime: Timestamp(iso8601: "2026-01-01T08:30:00Z")!, bucket: trail.bucket, prefix: ScenarioTrail.prefix)
+            let keys = try PublicKeyList(contentsOfFile: trail.publicKeys)
+            for (now, expected) in [
+                (
+                    "2026-01-01T08:40:00Z",
+                    "no digest covers its delivery time 2026-01-01T08:20:00Z yet: its digest is not yet due (due by 2026-01-01T10:20:00Z)"
+                ),
+                (
+                    "2026-01-01T10:30:00Z",
+                    "no valid digest covers its delivery time 2026-01-01T08:20:00Z: its digest is overdue (due by 2026-01-01T10:20:00Z)"
+                ),
+            ] {
+                request.now = Timestamp(iso8601: now)!
+                var events: [ValidationEvent] = []
+                let summary = try await TrailValidator(store: try trail.localStore, publicKeys: keys, request: request).validate { events.append($0) }
+                #expect(
+                    events.contains(.log(location: trail.object(log), verdict: .unverified(Finding(.noValidDigest, expected)))), "\(now): \(events)")
+                let truncated = events.contains { event in
+                    if case .digest(_, _, .invalid(let finding)) = event { return finding.code == .tailTruncated }
+                    return false
+                }
+                // Not yet due: nothing is INVALID, the run is not established (exit 4); overdue: the missing digest is INVALID.
+                #expect(truncated == (now == "2026-01-01T10:30:00Z"), "\(now): \(events)")
+                #expect(summary.outcome == (truncated ? .invalid : .notEstablished), "\(now): \(summary)")
+            }
+        }
+    }
+
     @Test("A chain's last digest deleted before a restart: the hour whose logs it listed is reported as a lost digest")
     func lastDigestBeforeRestartDeleted() async throws {
         try await ScenarioTrail.with { trail in

@@ -17,17 +17,6 @@ struct CoverageCheck: Sendable {
     /// window ends within the hour after delivery, and delivery may lag by the grace.
     private func digestDue(forLogAt delivered: Timestamp) -> Timestamp { delivered.adding(seconds: 3600 + Self.grace) }
 
-    /// The end time of the trail's newest standard digest, if it has any.
-    func newestDigestEnd() async throws -> Timestamp? {
-        let keys = try await store.listKeys(bucket: location.bucket, prefix: location.digestPrefix, startAfter: nil)
-        return keys.compactMap { key -> Timestamp? in
-            guard let parsed = location.digestEndTime(ofKey: key, trailName: request.trail.trailName, homeRegion: request.trail.homeRegion),
-                !parsed.backfill
-            else { return nil }
-            return parsed.end
-        }.max()
-    }
-
     /// A finding if the requested range reaches past the trail's newest digest (ending at
     /// `newest`) and the next digest is overdue by the clock. A trail that never had a digest is
     /// not truncated (nothing was found, which the caller reports).

@@ -31,7 +31,6 @@ struct DigestWalker: Sendable {
     }
 
     struct Walk: Sendable {
-        var steps: [Step] = []
         var anchor: AnchorOutcome = .notMet
     }
 
@@ -45,15 +44,20 @@ struct DigestWalker: Sendable {
     let store: any ObjectStore
     let request: ValidationRequest
     let publicKeys: PublicKeyList
+    /// The chain's digest folder in the trail's bucket, listed once for both passes.
+    let listing: DigestListing
 
     private var location: TrailLocation { request.location }
     private var full: Bool { request.checks == .full }
 
-    /// One traversal, of standard digests or of backfill digests.
-    func walk(backfill: Bool) async throws -> Walk {
+    /// One traversal, of standard digests or of backfill digests, handing each step to `onStep`
+    /// as soon as it is known (so that a valid digest's logs can be verified while the walk goes on).
+    func walk(backfill: Bool, onStep: (Step) -> Void) async throws -> Walk {
         let walkStart = request.walkStart
         var bucket = location.bucket
         var listed = try await listDigestKeys(bucket: bucket, end: request.endTime, backfill: backfill)
+        var prefetcher = prefetcher(for: listed, bucket: bucket)
+        defer { Task { [prefetcher] in await prefetcher.cancelAll() } }
         var everyListed = listed.map { ObjectLocation(bucket: bucket, key: $0.key) }
         var keys: [String: PublicKeyEntry] = [:]
         if !backfill {
@@ -72,7 +76,8 @@ struct DigestWalker: Sendable {
         walkLoop: while let (key, keyEnd) = current, walkStart <= lastStart {
             let object = ObjectLocation(bucket: bucket, key: key)
             visited.insert(object)
-            let loaded = await load(object, keys: &keys, backfill: backfill, newer: newer, vouching: vouching)
+            let fetched = await prefetcher.object(object)
+            let loaded = load(object, fetched: fetched, keys: &keys, backfill: backfill, newer: newer, vouching: vouching)
             switch loaded.result {
             case .success(let valid):
                 if !backfill, let anchor = request.anchor, anchor.location == object {
@@ -84,7 +89,7 @@ struct DigestWalker: Sendable {
                         }
                     } else {
                         walk.anchor = .replaced(found: valid.sha256)
-                        walk.steps.append(
+                        onStep(
                             .event(.digest(location: object, isBackfill: backfill, verdict: .invalid(anchorReplaced(anchor, found: valid)))))
                         newer = nil
                         vouching = nil
@@ -93,7 +98,7 @@ struct DigestWalker: Sendable {
                     }
                 }
                 lastStart = valid.digest.startTime
-                walk.steps.append(.valid(valid))
+                onStep(.valid(valid))
                 if let previous = valid.digest.previous {
                     current = (previous.location.key, TrailLocation.digestEndTime(ofAnyTrailKey: previous.location.key))
                     newer = valid
@@ -101,6 +106,8 @@ struct DigestWalker: Sendable {
                     if previous.location.bucket != bucket {
                         bucket = previous.location.bucket
                         listed = try await listDigestKeys(bucket: bucket, end: valid.digest.endTime, backfill: backfill)
+                        await prefetcher.cancelAll()
+                        prefetcher = self.prefetcher(for: listed, bucket: bucket)
                         everyListed += listed.map { ObjectLocation(bucket: bucket, key: $0.key) }
                     }
                 } else {
@@ -108,14 +115,14 @@ struct DigestWalker: Sendable {
                     vouching = nil
                     current = Self.popLast(&listed, before: key, fallback: lastStart)
                     if let next = current {
-                        walk.steps.append(.event(.gap(from: next.end!, to: lastStart, isBackfill: backfill)))
+                        onStep(.event(.gap(from: next.end!, to: lastStart, isBackfill: backfill)))
                     }
                 }
             case .failure(let verdict):
-                walk.steps.append(.event(.digest(location: object, isBackfill: backfill, verdict: verdict)))
+                onStep(.event(.digest(location: object, isBackfill: backfill, verdict: verdict)))
                 current = Self.popLast(&listed, before: key, fallback: lastStart)
                 if full, newer != nil, verdict.finding?.code == .notFound, let keyEnd {
-                    walk.steps += missingHours(before: keyEnd, after: current?.end, walkStart: walkStart, bucket: bucket, backfill: backfill)
+                    missingHours(before: keyEnd, after: current?.end, walkStart: walkStart, bucket: bucket, backfill: backfill).forEach(onStep)
                 }
                 newer = nil
                 // The older digest is verified with this one's link if the link names it.
@@ -124,10 +131,16 @@ struct DigestWalker: Sendable {
         }
         if full {
             for object in everyListed where !visited.contains(object) {
-                walk.steps.append(.event(.digest(location: object, isBackfill: backfill, verdict: .invalid(offChain(object)))))
+                onStep(.event(.digest(location: object, isBackfill: backfill, verdict: .invalid(offChain(object)))))
             }
         }
         return walk
+    }
+
+    /// Fetches the listed digests ahead of the walk, newest first, as many at once as the store prefers.
+    private func prefetcher(for listed: [ListedKey], bucket: String) -> DigestPrefetcher {
+        DigestPrefetcher(
+            store: store, keys: listed.reversed().map { ObjectLocation(bucket: bucket, key: $0.key) }, window: store.preferredConcurrency)
     }
 
     private func offChain(_ object: ObjectLocation) -> Finding {
@@ -176,8 +189,11 @@ struct DigestWalker: Sendable {
     private func listDigestKeys(bucket: String, end: Timestamp, backfill: Bool) async throws -> [ListedKey] {
         let start = request.walkStart
         let marker = location.digestKey(trailName: request.trail.trailName, homeRegion: request.trail.homeRegion, endTime: start.adding(seconds: -60))
-        let prefix = String(location.digestPrefix.dropLast())
-        let allKeys = try await store.listKeys(bucket: bucket, prefix: prefix, startAfter: marker)
+        // A link into another bucket (rare) has that bucket listed on demand.
+        let allKeys =
+            bucket == listing.bucket
+            ? listing.keys(after: marker)
+            : try await store.listKeys(bucket: bucket, prefix: location.digestPrefix, startAfter: marker)[...]
         let targetStart = start.compactSeconds
         let targetEnd = end.adding(seconds: 3600).compactSeconds
         var result: [ListedKey] = []
@@ -213,14 +229,14 @@ struct DigestWalker: Sendable {
     /// Loads a digest and runs aws-cli's checks in aws-cli's order; in full mode also the
     /// strict ones and the link to the newer digest that led here.
     private func load(
-        _ object: ObjectLocation, keys: inout [String: PublicKeyEntry], backfill: Bool, newer: ValidDigest?, vouching: DigestFile.PreviousDigest?
-    ) async -> Loaded {
+        _ object: ObjectLocation, fetched: Result<StoredObject, any Error>, keys: inout [String: PublicKeyEntry], backfill: Bool,
+        newer: ValidDigest?, vouching: DigestFile.PreviousDigest?
+    ) -> Loaded {
         var body: DigestFile?
         func invalid(_ finding: Finding) -> Loaded { Loaded(result: .failure(.invalid(finding)), body: body) }
         let stored: StoredObject
         do {
-            try ObjectLocation.validateKey(object.key)
-            stored = try await store.getObject(object, maxBytes: DigestFile.maximumSize)
+            stored = try fetched.get()
         } catch let error as TrailProofError {
             switch error.code {
             case .objectNotFound: return invalid(.notFound)

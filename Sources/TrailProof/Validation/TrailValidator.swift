@@ -43,40 +43,82 @@ public struct TrailValidator: Sendable {
             summary.record(event)
             onEvent(event)
         }
-        let walker = DigestWalker(store: store, request: request, publicKeys: publicKeys)
+        let listing = try await DigestListing.list(store: store, bucket: request.location.bucket, location: request.location)
+        let walker = DigestWalker(store: store, request: request, publicKeys: publicKeys, listing: listing)
         let coverage = CoverageCheck(store: store, request: request)
         var referenced = Set<ObjectLocation>()
         var validWindows: [(start: Timestamp, end: Timestamp)] = []
         var newest: DigestWalker.ValidDigest?
-        let newestDigestEnd = request.checks == .full ? try await coverage.newestDigestEnd() : nil
+        let newestDigestEnd = request.checks == .full ? listing.newestStandardEnd(location: request.location, trail: request.trail) : nil
         // Windows that a reported digest accounts for: logs there are not also reported as a lost digest.
         var explained: [(start: Timestamp, end: Timestamp)] = []
         if let truncation = coverage.tailTruncation(newest: newestDigestEnd), let newestDigestEnd {
             emit(truncation)
             explained.append((newestDigestEnd, Timestamp(secondsSinceEpoch: Int64.max / 2)))
         }
+        let jobs = request.jobs > 0 ? request.jobs : store.preferredConcurrency
+        let verifier = LogVerifier(store: store)
         for backfill in [false, true] {
-            let walk = try await walker.walk(backfill: backfill)
-            var pending: [Pending] = []
-            for step in walk.steps {
-                switch step {
-                case .event(let event):
-                    pending.append(.ready(event))
-                    if case .digest(let object, _, let verdict) = event, !verdict.isValid,
-                        let end = TrailLocation.digestEndTime(ofAnyTrailKey: object.key)
-                    {
-                        explained.append((end.adding(seconds: -3600), end))
+            // The walk runs ahead on its own task; each valid digest's logs are verified (`jobs` at
+            // a time) while it goes on, and every event is emitted in report order as soon as all
+            // before it are known.
+            let (steps, continuation) = AsyncStream<DigestWalker.Step>.makeStream()
+            let walking = Task {
+                defer { continuation.finish() }
+                return try await walker.walk(backfill: backfill) { continuation.yield($0) }
+            }
+            await withTaskGroup(of: (Int, ValidationEvent).self) { group in
+                var resolved: [Int: ValidationEvent] = [:]
+                var count = 0
+                var nextToEmit = 0
+                var inFlight = 0
+                func flush() {
+                    while let event = resolved.removeValue(forKey: nextToEmit) {
+                        emit(event)
+                        nextToEmit += 1
                     }
-                case .valid(let valid):
-                    summary.track(digestStart: valid.digest.startTime, digestEnd: valid.digest.endTime)
-                    pending.append(.ready(.digest(location: valid.location, isBackfill: valid.isBackfill, verdict: .valid)))
-                    pending += valid.digest.logFiles.map { Pending.log($0, listedBy: valid) }
-                    referenced.formUnion(valid.digest.logFiles.map(\.location))
-                    validWindows.append((valid.digest.startTime, valid.digest.endTime))
-                    if !backfill, newest.map({ valid.digest.endTime > $0.digest.endTime }) ?? true { newest = valid }
+                }
+                func add(_ event: ValidationEvent) {
+                    resolved[count] = event
+                    count += 1
+                    flush()
+                }
+                for await step in steps {
+                    switch step {
+                    case .event(let event):
+                        if case .digest(let object, _, let verdict) = event, !verdict.isValid,
+                            let end = TrailLocation.digestEndTime(ofAnyTrailKey: object.key)
+                        {
+                            explained.append((end.adding(seconds: -3600), end))
+                        }
+                        add(event)
+                    case .valid(let valid):
+                        summary.track(digestStart: valid.digest.startTime, digestEnd: valid.digest.endTime)
+                        referenced.formUnion(valid.digest.logFiles.map(\.location))
+                        validWindows.append((valid.digest.startTime, valid.digest.endTime))
+                        if !backfill, newest.map({ valid.digest.endTime > $0.digest.endTime }) ?? true { newest = valid }
+                        add(.digest(location: valid.location, isBackfill: valid.isBackfill, verdict: .valid))
+                        for entry in valid.digest.logFiles {
+                            if inFlight >= jobs, let (done, event) = await group.next() {
+                                resolved[done] = event
+                                inFlight -= 1
+                                flush()
+                            }
+                            let index = count
+                            count += 1
+                            group.addTask {
+                                (index, .log(location: entry.location, verdict: placed(await verifier.verify(entry), entry, listedBy: valid)))
+                            }
+                            inFlight += 1
+                        }
+                    }
+                }
+                for await (done, event) in group {
+                    resolved[done] = event
+                    flush()
                 }
             }
-            await resolveInOrder(pending, emit: emit)
+            let walk = try await walking.value
             if !backfill, request.checks == .full, let anchor = request.anchor, case .notMet = walk.anchor {
                 emit(anchorNotReached(anchor, newest: newest))
             }
@@ -105,11 +147,6 @@ public struct TrailValidator: Sendable {
         return .digest(location: anchor.location, isBackfill: false, verdict: .invalid(finding))
     }
 
-    private enum Pending: Sendable {
-        case ready(ValidationEvent)
-        case log(DigestFile.LogFileEntry, listedBy: DigestWalker.ValidDigest)
-    }
-
     /// How far a listed log's delivery time (the minute in its name) may lie outside the window
     /// of the digest that lists it. Names carry 5-minute buckets and delivery lags behind them,
     /// so an hour is generous for real trails; a log replayed from another hour or day is not.
@@ -131,42 +168,5 @@ public struct TrailValidator: Sendable {
                 .outsideWindow,
                 "listed by \(digest.location.uri) whose window \(window.startTime) to \(window.endTime) is more than an hour from its delivery time \(delivered)",
                 detail: "a log file is listed by the digest of the hour it was delivered in; this one was listed elsewhere"))
-    }
-
-    /// Verifies the pending logs with at most `request.jobs` in flight and hands every event
-    /// to `emit` in list order, as soon as all before it are known.
-    private func resolveInOrder(_ pending: [Pending], emit: (ValidationEvent) -> Void) async {
-        let verifier = LogVerifier(store: store)
-        let jobs = request.jobs > 0 ? request.jobs : store.preferredConcurrency
-        var resolved = [ValidationEvent?](repeating: nil, count: pending.count)
-        var nextToEmit = 0
-        func flush() {
-            while nextToEmit < resolved.count, let event = resolved[nextToEmit] {
-                emit(event)
-                nextToEmit += 1
-            }
-        }
-        await withTaskGroup(of: (Int, ValidationEvent).self) { group in
-            var inFlight = 0
-            for (index, item) in pending.enumerated() {
-                switch item {
-                case .ready(let event):
-                    resolved[index] = event
-                case .log(let entry, let digest):
-                    if inFlight >= jobs, let (done, event) = await group.next() {
-                        resolved[done] = event
-                        inFlight -= 1
-                    }
-                    group.addTask { (index, .log(location: entry.location, verdict: placed(await verifier.verify(entry), entry, listedBy: digest))) }
-                    inFlight += 1
-                }
-                flush()
-            }
-            for await (done, event) in group {
-                resolved[done] = event
-                flush()
-            }
-        }
-        flush()
     }
 }

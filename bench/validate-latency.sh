@@ -4,7 +4,8 @@
 # the aws-cli oracle, and prints the times and ratios. Fails if any timed run does not exit 0.
 #
 #   bash bench/validate-latency.sh [HOURS] [LOGS_PER_HOUR] [DELAYS]     (default: 24 12 "10 40")
-#   AWSCLI=0 skips the oracle (for large trails); BUILD=debug times the debug build.
+#   AWSCLI=0 skips the oracle (for large trails); BUILD=debug times the debug build; TP_ARGS adds
+#   trailproof options (e.g. "--jobs 128").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 hours=${1:-24}
@@ -61,7 +62,7 @@ timed() {
     shift
     local began finished
     began=$(date +%s.%N)
-    if ! "$@" > "$work/out" 2>&1; then
+    if ! /usr/bin/time -f "%M" -o "$work/rss" "$@" > "$work/out" 2>&1; then
         echo "bench: $name failed:" >&2
         tail -20 "$work/out" >&2
         exit 1
@@ -70,25 +71,27 @@ timed() {
     grep -q "$expected" "$work/out" || { echo "bench: $name did not report $expected" >&2; tail -20 "$work/out" >&2; exit 1; }
     echo "$finished - $began" | bc -l
 }
-proxy() {  # starts a proxy adding $1 ms each way; prints its endpoint
-    python3 bench/latency_proxy.py --upstream "${TRAILPROOF_S3_ENDPOINT#http://}" --delay-ms "$1" --port-file "$work/port-$1" &
+rss() { echo "$(( $(tail -1 "$work/rss") / 1024 )) MB peak RSS"; }
+start_proxy() {  # starts a proxy adding $1 ms each way; sets endpoint
+    python3 bench/latency_proxy.py --upstream "${TRAILPROOF_S3_ENDPOINT#http://}" --delay-ms "$1" --port-file "$work/port-$1" \
+        > "$work/proxy-$1.log" 2>&1 &
     proxies+=($!)
     for _ in $(seq 100); do [ -f "$work/port-$1" ] && break; sleep 0.05; done
-    echo "http://127.0.0.1:$(cat "$work/port-$1")"
+    endpoint="http://127.0.0.1:$(cat "$work/port-$1")"
 }
 
 printf 'trail: %d hours x %d log files (%d logs), SeaweedFS %s, %d cores, %s build\n' "$hours" "$per_hour" "$((hours * per_hour))" \
     "$(weed version 2>&1 | head -1 | awk '{print $3}')" "$(nproc)" "$build"
-t_local=$(timed "trailproof (loopback)" "$tp" validate-logs --endpoint-url "$TRAILPROOF_S3_ENDPOINT" "${arguments[@]}")
-printf '%-44s %8.2f s\n' "trailproof, loopback" "$t_local"
+t_local=$(timed "trailproof (loopback)" "$tp" validate-logs --endpoint-url "$TRAILPROOF_S3_ENDPOINT" ${TP_ARGS:-} "${arguments[@]}")
+printf '%-44s %8.2f s   %s\n' "trailproof, loopback" "$t_local" "$(rss)"
 if [ "${AWSCLI:-1}" = 1 ]; then
     t_aws_local=$(timed "aws-cli (loopback)" python3 ../shared/interop/awscli_validate.py --endpoint-url "$TRAILPROOF_S3_ENDPOINT" "${arguments[@]}")
     printf '%-44s %8.2f s   aws-cli / trailproof: %.1fx\n' "aws-cli, loopback" "$t_aws_local" "$(echo "$t_aws_local / $t_local" | bc -l)"
 fi
 for delay in $delays; do
-    endpoint=$(proxy "$delay")
-    t=$(timed "trailproof ($delay ms)" "$tp" validate-logs --endpoint-url "$endpoint" "${arguments[@]}")
-    printf '%-44s %8.2f s   %.1fx its loopback time\n' "trailproof, $delay ms each way" "$t" "$(echo "$t / $t_local" | bc -l)"
+    start_proxy "$delay"
+    t=$(timed "trailproof ($delay ms)" "$tp" validate-logs --endpoint-url "$endpoint" ${TP_ARGS:-} "${arguments[@]}")
+    printf '%-44s %8.2f s   %.1fx its loopback time, %s\n' "trailproof, $delay ms each way" "$t" "$(echo "$t / $t_local" | bc -l)" "$(rss)"
     if [ "${AWSCLI:-1}" = 1 ]; then
         t_aws=$(timed "aws-cli ($delay ms)" python3 ../shared/interop/awscli_validate.py --endpoint-url "$endpoint" "${arguments[@]}")
         printf '%-44s %8.2f s   aws-cli / trailproof: %.1fx\n' "aws-cli, $delay ms each way" "$t_aws" "$(echo "$t_aws / $t" | bc -l)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures `trailproof validate-logs` on a local store against the machine's own limit for the
 # same work (zlib inflate + OpenSSL SHA-256 of every log on all cores, driven from Python), and against
-# the aws-cli oracle. Prints figures; asserts nothing.
+# the aws-cli oracle. Prints figures; fails if a timed run fails.
 #
 #   bash bench/validate-local.sh [LOG_COUNT] [RECORDS_PER_LOG]     (defaults: 400 logs, 4000 records)
 set -euo pipefail
@@ -41,7 +41,18 @@ arguments="--public-keys $keys/public-keys.json --trail-arn arn:aws:cloudtrail:u
   --start-time 2026-04-01T00:00:00Z --end-time $(printf '2026-04-01T%02d:00:00Z' "$hours") --s3-bucket bench-bucket"
 cat "$work"/store/bench-bucket/AWSLogs/111122223333/CloudTrail/*/*/*/*/*.json.gz > /dev/null  # warm the page cache
 
-seconds() { local start end; start=$(date +%s.%N); "$@" > /dev/null 2>&1 || true; end=$(date +%s.%N); echo "$end - $start" | bc -l; }
+# Times one run in seconds; a run that fails stops the benchmark with its output.
+seconds() {
+    local start end
+    start=$(date +%s.%N)
+    if ! "$@" > "$work/last.out" 2>&1; then
+        echo "bench: failed: $*" >&2
+        tail -20 "$work/last.out" >&2
+        exit 1
+    fi
+    end=$(date +%s.%N)
+    echo "$end - $start" | bc -l
+}
 rate() { echo "scale=0; $uncompressed / $1 / 1000000" | bc -l; }
 
 t_tp=$(seconds $tp validate-logs --store "$work/store" $arguments)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Validates the same trail (LOG_COUNT log files, default 1000) in a SeaweedFS server on this
 # machine with `trailproof validate-logs` and with the aws-cli oracle pointed at the same server,
-# and prints both times and their ratio. Starts and stops its own server. Asserts nothing.
+# and prints both times and their ratio. Starts and stops its own server. Fails if a timed run fails.
 #
 #   bash bench/validate-s3.sh [LOG_COUNT]
 set -euo pipefail
@@ -44,7 +44,18 @@ $tp mirror --from "$work/store" --to s3 --bucket bench-s3 $s3 | tail -1
 
 arguments="--public-keys $keys/public-keys.json --trail-arn arn:aws:cloudtrail:us-east-1:111122223333:trail/bench-trail
   --start-time 2026-05-01T00:00:00Z --end-time $end --s3-bucket bench-s3"
-seconds() { local start end; start=$(date +%s.%N); "$@" > "$work/last.out" 2>&1 || true; end=$(date +%s.%N); echo "$end - $start" | bc -l; }
+# Times one run in seconds; a run that fails stops the benchmark with its output.
+seconds() {
+    local start end
+    start=$(date +%s.%N)
+    if ! "$@" > "$work/last.out" 2>&1; then
+        echo "bench: failed: $*" >&2
+        tail -20 "$work/last.out" >&2
+        exit 1
+    fi
+    end=$(date +%s.%N)
+    echo "$end - $start" | bc -l
+}
 t_tp=$(seconds $tp validate-logs $s3 $arguments)
 echo "trailproof: $(grep -E 'files valid' "$work/last.out" | paste -sd ';' -)"
 t_tp_aws=$(seconds $tp validate-logs $s3 --checks aws-cli $arguments)

@@ -52,49 +52,76 @@ struct CoverageCheck: Sendable {
     /// windows of digests found invalid, missing or unreadable, and a truncated tail) has lost
     /// its digest: it is reported INVALID `not found`, once per hour, before its logs.
     func unlistedLogs(
-        referenced: Set<ObjectLocation>, validWindows: [(start: Timestamp, end: Timestamp)], explained: [(start: Timestamp, end: Timestamp)],
-        newestDigestEnd: Timestamp?
-    ) async throws -> [ValidationEvent] {
+        logKeys: [String], referenced: Set<ObjectLocation>, validWindows: [(start: Timestamp, end: Timestamp)],
+        explained: [(start: Timestamp, end: Timestamp)], newestDigestEnd: Timestamp?
+    ) -> [ValidationEvent] {
         let start = request.walkStart
         var events: [ValidationEvent] = []
         var missingHours = Set<Timestamp>()
-        var day = Timestamp(secondsSinceEpoch: start.secondsSinceEpoch - start.secondsSinceEpoch % 86_400)
-        while day <= request.endTime {
-            let prefix = location.logPrefix + day.datePath + "/"
-            for key in try await store.listKeys(bucket: location.bucket, prefix: prefix, startAfter: nil) {
-                let object = ObjectLocation(bucket: location.bucket, key: key)
-                guard !referenced.contains(object) else { continue }
-                guard let delivered = location.logDeliveryTime(ofKey: key) else {
-                    let finding = Finding(
-                        .notReferenced, "not referenced by any digest", detail: "not a CloudTrail log file name, in the trail's log folder")
-                    events.append(.log(location: object, verdict: .invalid(finding)))
-                    continue
-                }
-                guard delivered >= start, delivered <= request.endTime else { continue }
-                if validWindows.contains(where: { delivered >= $0.start && delivered < $0.end }) {
-                    let finding = Finding(
-                        .notReferenced, "not referenced by any digest", detail: "delivered at \(delivered), an hour a valid digest covers")
-                    events.append(.log(location: object, verdict: .invalid(finding)))
-                    continue
-                }
-                let due = digestDue(forLogAt: delivered)
-                if request.now > due, !explained.contains(where: { delivered >= $0.start && delivered < $0.end }),
-                    missingHours.insert(delivered.hourFloor).inserted
-                {
-                    events.append(missingDigest(forLogsAt: delivered.hourFloor))
-                }
-                let message: String
-                if newestDigestEnd.map({ delivered < $0 }) ?? false {
-                    message = "no valid digest covers its delivery time \(delivered)"
-                } else if request.now > due {
-                    message = "no valid digest covers its delivery time \(delivered): its digest is overdue (due by \(due))"
-                } else {
-                    message = "no digest covers its delivery time \(delivered) yet: its digest is not yet due (due by \(due))"
-                }
-                events.append(.log(location: object, verdict: .unverified(Finding(.noValidDigest, message))))
+        for key in logKeys {
+            let object = ObjectLocation(bucket: location.bucket, key: key)
+            guard !referenced.contains(object) else { continue }
+            guard let delivered = location.logDeliveryTime(ofKey: key) else {
+                let finding = Finding(
+                    .notReferenced, "not referenced by any digest", detail: "not a CloudTrail log file name, in the trail's log folder")
+                events.append(.log(location: object, verdict: .invalid(finding)))
+                continue
             }
-            day = day.adding(seconds: 86_400)
+            guard delivered >= start, delivered <= request.endTime else { continue }
+            if validWindows.contains(where: { delivered >= $0.start && delivered < $0.end }) {
+                let finding = Finding(
+                    .notReferenced, "not referenced by any digest", detail: "delivered at \(delivered), an hour a valid digest covers")
+                events.append(.log(location: object, verdict: .invalid(finding)))
+                continue
+            }
+            let due = digestDue(forLogAt: delivered)
+            if request.now > due, !explained.contains(where: { delivered >= $0.start && delivered < $0.end }),
+                missingHours.insert(delivered.hourFloor).inserted
+            {
+                events.append(missingDigest(forLogsAt: delivered.hourFloor))
+            }
+            let message: String
+            if newestDigestEnd.map({ delivered < $0 }) ?? false {
+                message = "no valid digest covers its delivery time \(delivered)"
+            } else if request.now > due {
+                message = "no valid digest covers its delivery time \(delivered): its digest is overdue (due by \(due))"
+            } else {
+                message = "no digest covers its delivery time \(delivered) yet: its digest is not yet due (due by \(due))"
+            }
+            events.append(.log(location: object, verdict: .unverified(Finding(.noValidDigest, message))))
         }
         return events
+    }
+
+    /// The keys in the trail's log folders of every day of the range, in S3 order; the days are
+    /// listed at once (one round trip for the range, not one per day).
+    func listLogKeys() async throws -> [String] {
+        let start = request.walkStart
+        var days: [Timestamp] = []
+        var day = Timestamp(secondsSinceEpoch: start.secondsSinceEpoch - start.secondsSinceEpoch % 86_400)
+        while day <= request.endTime {
+            days.append(day)
+            day = day.adding(seconds: 86_400)
+        }
+        let location = self.location
+        let store = self.store
+        return try await withThrowingTaskGroup(of: (Int, [String]).self) { group in
+            var listed = [[String]](repeating: [], count: days.count)
+            var next = 0
+            // At most 32 listings at once.
+            func addNext() {
+                guard next < days.count else { return }
+                let index = next
+                let prefix = location.logPrefix + days[index].datePath + "/"
+                group.addTask { (index, try await store.listKeys(bucket: location.bucket, prefix: prefix, startAfter: nil)) }
+                next += 1
+            }
+            for _ in 0..<32 { addNext() }
+            while let (index, keys) = try await group.next() {
+                listed[index] = keys
+                addNext()
+            }
+            return listed.flatMap { $0 }
+        }
     }
 }

@@ -38,14 +38,16 @@ public struct TrailValidator: Sendable {
 
     /// ``validate(onEvent:)``, also returning the anchor to record for the next run.
     public func run(onEvent: (ValidationEvent) -> Void = { _ in }) async throws -> Result {
+        let coverage = CoverageCheck(store: store, request: request)
         var summary = ValidationSummary(requestedStart: request.startTime, requestedEnd: request.endTime)
         func emit(_ event: ValidationEvent) {
             summary.record(event)
             onEvent(event)
         }
+        // The log folders are listed while the digests are walked; the coverage check reads them at the end.
+        async let logKeys = request.checks == .full ? try coverage.listLogKeys() : []
         let listing = try await DigestListing.list(store: store, bucket: request.location.bucket, location: request.location)
         let walker = DigestWalker(store: store, request: request, publicKeys: publicKeys, listing: listing)
-        let coverage = CoverageCheck(store: store, request: request)
         var referenced = Set<ObjectLocation>()
         var validWindows: [(start: Timestamp, end: Timestamp)] = []
         var newest: DigestWalker.ValidDigest?
@@ -124,8 +126,9 @@ public struct TrailValidator: Sendable {
             }
         }
         if request.checks == .full {
-            for event in try await coverage.unlistedLogs(
-                referenced: referenced, validWindows: validWindows, explained: explained, newestDigestEnd: newestDigestEnd)
+            for event in coverage.unlistedLogs(
+                logKeys: try await logKeys, referenced: referenced, validWindows: validWindows, explained: explained,
+                newestDigestEnd: newestDigestEnd)
             {
                 emit(event)
             }

@@ -21,8 +21,9 @@ public struct S3Store: ObjectStore {
 
     public var displayName: String { "S3 at \(configuration.endpointDescription)" }
 
-    /// Network stores want many requests in flight.
-    public var preferredConcurrency: Int { 32 }
+    /// Network stores want many requests in flight: with small log files each request is mostly
+    /// waiting for the round trip, so 128 at once hide a remote region's latency (bench/validate-latency.sh).
+    public var preferredConcurrency: Int { 128 }
 
     /// The clients of the process, one per pair of timeouts: a client's connection pool is
     /// shared by every store, and it is never deinitialised (AsyncHTTPClient requires a shutdown
@@ -34,7 +35,7 @@ public struct S3Store: ObjectStore {
             let timeouts = [configuration.connectTimeout, configuration.readTimeout]
             if let client = clients[timeouts] { return client }
             var pool = HTTPClient.Configuration.ConnectionPool()
-            pool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+            pool.concurrentHTTP1ConnectionsPerHostSoftLimit = 128
             // A refused connection must surface: our retries (bounded, jittered) decide what to do.
             pool.retryConnectionEstablishment = false
             // The read timeout also bounds a body that stalls half-way: the read is then resumed.

@@ -118,13 +118,15 @@ struct ValidateLogsCommand: AsyncParsableCommand {
         base.signatures = try signatures.map(Self.readSignatures) ?? [:]
         let keys = try PublicKeyList(contentsOfFile: publicKeys)
         let store = try storeOptions.openStore(create: false)
-        var savedState = try state.map { try ValidationState(contentsOfFile: $0) }
-
-        var chains = [ChainDiscovery.Chain(accountID: base.location.accountID, region: base.location.region)]
-        if allRegions || allAccounts {
-            chains = try await ChainDiscovery.discover(
-                store: store, base: base.location, trail: trail, allAccounts: allAccounts, allRegions: allRegions)
-        }
+        let savedState = try state.map { try ValidationState(contentsOfFile: $0) }
+        let scope: ValidationSession.Scope =
+            switch (allAccounts, allRegions) {
+            case (false, false): .requested
+            case (false, true): .allRegions
+            case (true, false): .allAccounts
+            case (true, true): .allAccountsAndRegions
+            }
+        let session = ValidationSession(store: store, publicKeys: keys, request: base, scope: scope, state: savedState)
 
         let progress = Progress()
         let textOutput = TextReport.Output(
@@ -140,20 +142,14 @@ struct ValidateLogsCommand: AsyncParsableCommand {
         var machine = ValidationReport(
             trail: trail, startTime: base.startTime, endTime: base.endTime, bucket: s3Bucket, prefix: base.location.prefix,
             organizationID: organizationId, checks: checks)
-        for chain in chains {
-            var request = base
-            request.location = try TrailLocation(
-                bucket: base.location.bucket, prefix: base.location.prefix, organizationID: base.location.organizationID, accountID: chain.accountID,
-                region: chain.region)
-            request.anchor = savedState?.anchor(for: request)
-            var events: [ValidationEvent] = []
-            let result = try await TrailValidator(store: store, publicKeys: keys, request: request).run { event in
-                events.append(event)
-                text.write(event)
-                progress.count(event)
-            }
-            machine.chains.append(.init(accountID: chain.accountID, region: chain.region, events: events, summary: result.summary))
-            if result.summary.isValid, let anchor = result.newestAnchor { savedState?.record(anchor) }
+        var events: [ChainID: [ValidationEvent]] = [:]
+        let result = try await session.run { chain, event in
+            events[chain, default: []].append(event)
+            text.write(event)
+            progress.count(event)
+        }
+        machine.chains = result.chains.map {
+            .init(accountID: $0.chain.accountID, region: $0.chain.region, events: events[$0.chain] ?? [], summary: $0.summary)
         }
         progress.clear()
         let summary = machine.summary
@@ -164,9 +160,9 @@ struct ValidateLogsCommand: AsyncParsableCommand {
         case .junit: Console.output(String(decoding: machine.junit(), as: UTF8.self))
         }
         if let report { try machine.write(to: report) }
-        if let state, let savedState { try savedState.write(to: state) }
+        if let state, let updated = result.state { try updated.write(to: state) }
         if checks == .full {
-            explain(summary.outcome, base: base)
+            explain(summary.outcome, base: base, listed: result.listedPrefix)
         }
         throw ExitCode(Self.exitStatus(summary.outcome, checks: checks))
     }
@@ -182,7 +178,7 @@ struct ValidateLogsCommand: AsyncParsableCommand {
     }
 
     /// Says on standard error why a run that found no INVALID object is not a success.
-    private func explain(_ outcome: ValidationSummary.Outcome, base: ValidationRequest) {
+    private func explain(_ outcome: ValidationSummary.Outcome, base: ValidationRequest, listed prefix: String) {
         switch outcome {
         case .valid, .invalid:
             return
@@ -190,10 +186,7 @@ struct ValidateLogsCommand: AsyncParsableCommand {
             Console.error(
                 "trailproof: nothing INVALID, but some objects are UNVERIFIED or UNREADABLE: their integrity is not established (exit status 4)")
         case .nothingFound:
-            let listed =
-                allRegions || allAccounts
-                ? "s3://\(base.location.bucket)/\(ChainDiscovery.listingPrefix(base: base.location, allAccounts: allAccounts))"
-                : "s3://\(base.location.bucket)/\(base.location.digestPrefix)"
+            let listed = "s3://\(base.location.bucket)/\(prefix)"
             Console.error(
                 "trailproof: nothing was validated: no digest of trail \(base.trail.trailName) (home region \(base.trail.homeRegion)) was found under \(TerminalText.escape(listed)) for \(base.startTime) to \(base.endTime). Check --s3-bucket, --s3-prefix, --account-id, --organization-id and --region (exit status 5)"
             )

@@ -2,19 +2,6 @@
 /// `--all-accounts`: every `[PREFIX/]AWSLogs/[ORG/]ACCOUNT/CloudTrail-Digest/REGION/` folder
 /// that holds a digest of the trail.
 public enum ChainDiscovery {
-    /// One account and region with digests of the trail.
-    public struct Chain: Hashable, Sendable, Comparable {
-        public let accountID: String
-        public let region: String
-
-        public init(accountID: String, region: String) {
-            self.accountID = accountID
-            self.region = region
-        }
-
-        public static func < (lhs: Chain, rhs: Chain) -> Bool { (lhs.accountID, lhs.region) < (rhs.accountID, rhs.region) }
-    }
-
     /// The key prefix that discovery lists: `[PREFIX/]AWSLogs/[ORG/]` with `allAccounts`, else
     /// down to the account of `base`.
     public static func listingPrefix(base: TrailLocation, allAccounts: Bool) -> String {
@@ -27,13 +14,13 @@ public enum ChainDiscovery {
     /// hold no digest of the trail, are not chains.
     public static func discover(
         store: any ObjectStore, base: TrailLocation, trail: TrailARN, allAccounts: Bool, allRegions: Bool
-    ) async throws -> [Chain] {
+    ) async throws -> [ChainID] {
         let root = accountsRoot(base)
-        var chains = Set<Chain>()
+        var chains = Set<ChainID>()
         for key in try await store.listKeys(bucket: base.bucket, prefix: listingPrefix(base: base, allAccounts: allAccounts), startAfter: nil) {
             let parts = key.dropFirst(root.count).split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)
             guard parts.count == 4, parts[1] == "CloudTrail-Digest" else { continue }
-            let chain = Chain(accountID: String(parts[0]), region: String(parts[2]))
+            let chain = ChainID(accountID: String(parts[0]), region: String(parts[2]))
             guard allRegions || chain.region == base.region, !chains.contains(chain),
                 let location = try? TrailLocation(
                     bucket: base.bucket, prefix: base.prefix, organizationID: base.organizationID, accountID: chain.accountID, region: chain.region)

@@ -16,6 +16,8 @@ import Synchronization
 public struct LocalStore: ObjectStore {
     /// The store's root folder.
     public let root: String
+    /// Folder handles shared by reads (see ``DirectoryHandles``).
+    private let handles = DirectoryHandles()
 
     static let metadataFolder = ".metadata"
     /// Where writes are prepared; no bucket name can start with a dot.
@@ -182,37 +184,52 @@ public struct LocalStore: ObjectStore {
     }
 
     private func openForReading(_ path: [String], for location: ObjectLocation, what: String = "") throws -> Int32 {
-        let rootDirectory = try openRoot()
-        var directory = rootDirectory
-        defer { close(directory) }
-        for segment in path.dropLast() {
-            guard let next = try openDirectory(in: directory, named: segment, create: false, for: location.uri) else {
-                throw notFound(location)
-            }
-            close(directory)
-            directory = next
-        }
+        let folder = path.dropLast().joined(separator: "/")
         // O_NONBLOCK: opening a named pipe must not wait for a writer; it is refused below.
-        let file = openat(directory, path.last!, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
-        if file < 0 {
+        let file = try handles.withHandle(
+            folder,
+            open: {
+                var directory = try openRoot()
+                for segment in path.dropLast() {
+                    let next: Int32?
+                    do {
+                        next = try openDirectory(in: directory, named: segment, create: false, for: location.uri)
+                    } catch {
+                        close(directory)
+                        throw error
+                    }
+                    close(directory)
+                    guard let next else { throw notFound(location) }
+                    directory = next
+                }
+                return directory
+            }
+        ) { directory in
+            // errno is read here: releasing the handle may change it.
+            let file = openat(directory, path.last!, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
+            return (file, errno)
+        }
+        if file.0 < 0 {
+            errno = file.1
             switch errno {
             case ENOENT, ENOTDIR: throw notFound(location)
             case ELOOP: throw symlinkRefused(location, what: what)
             default: throw TrailProofError(.storageFailure, "cannot open \(what)\(location.uri) in \(displayName): \(errnoText())")
             }
         }
+        let descriptor = file.0
         var info = stat()
-        guard fstat(file, &info) == 0 else {
-            close(file)
+        guard fstat(descriptor, &info) == 0 else {
+            close(descriptor)
             throw TrailProofError(.storageFailure, "cannot examine \(what)\(location.uri) in \(displayName): \(errnoText())")
         }
         guard info.st_mode & S_IFMT == S_IFREG else {
-            close(file)
+            close(descriptor)
             throw TrailProofError(
                 .storageFailure, "\(what)\(location.uri) in \(displayName) is \(Self.fileKind(info.st_mode)), not a regular file; refusing to read it"
             )
         }
-        return file
+        return descriptor
     }
 
     // MARK: Writing

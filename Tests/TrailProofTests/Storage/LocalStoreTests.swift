@@ -122,3 +122,43 @@ struct LocalStoreConcurrencyTests {
         #expect(try await store.listKeys(bucket: "bkt", prefix: "k/", startAfter: nil).count == 200)
     }
 }
+
+@Suite("Local store folder handles")
+struct DirectoryHandlesTests {
+    private func openDescriptors() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0 }
+
+    @Test("Concurrent reads across more folders than handles are cached read the right bytes, and no handle leaks")
+    func concurrentReadsAcrossFolders() async throws {
+        let folder = try TestEnvironment.temporaryFolder("handles")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let writer = try LocalStore.create(root: folder.appendingPathComponent("store").path)
+        let folders = DirectoryHandles.capacity * 2
+        var objects: [ObjectLocation] = []
+        for index in 0..<folders {
+            for file in 0..<3 {
+                let object = ObjectLocation(bucket: "bkt", key: "day/\(index)/f\(file)")
+                try await writer.putObject(object, bytes: Array("\(index)-\(file)".utf8), metadata: [:], overwrite: false)
+                objects.append(object)
+            }
+        }
+        let before = openDescriptors()
+        do {
+            let store = try LocalStore(root: writer.root)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for round in 0..<4 {
+                    for object in objects.shuffled() {
+                        group.addTask {
+                            var bytes: [UInt8] = []
+                            try await store.readObject(object) { bytes += $0 }
+                            let expected = object.key.dropFirst("day/".count).replacingOccurrences(of: "/f", with: "-")
+                            #expect(String(decoding: bytes, as: UTF8.self) == expected, "round \(round)")
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(openDescriptors() <= before + DirectoryHandles.capacity, "at most the cached handles stay open")
+        }
+        #expect(openDescriptors() <= before, "the store's handles close with it")
+    }
+}

@@ -140,7 +140,8 @@ struct DigestWalker: Sendable {
     /// Fetches the listed digests ahead of the walk, newest first, as many at once as the store prefers.
     private func prefetcher(for listed: [ListedKey], bucket: String) -> DigestPrefetcher {
         DigestPrefetcher(
-            store: store, keys: listed.reversed().map { ObjectLocation(bucket: bucket, key: $0.key) }, window: store.preferredConcurrency)
+            store: store, keys: listed.reversed().map { ObjectLocation(bucket: bucket, key: $0.key) },
+            window: request.jobs > 0 ? request.jobs : store.preferredConcurrency)
     }
 
     private func offChain(_ object: ObjectLocation) -> Finding {

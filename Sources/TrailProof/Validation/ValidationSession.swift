@@ -78,26 +78,76 @@ public struct ValidationSession: Sendable {
         }
     }
 
-    /// Validates every chain in turn, calling `onEvent` with each event in report order, and
-    /// returns the totals. Throws only for what stops a run (a listing failed, no public keys).
+    /// How many chains are validated at once when the run covers several; they share the
+    /// request's `jobs` (or the store's preferred concurrency), so the requests in flight stay
+    /// within one limit whatever the number of chains.
+    public var concurrentChains = 4
+
+    /// Validates every chain, calling `onEvent` with each event in report order (chain after
+    /// chain, sorted by account and region, whatever order they finish in), and returns the
+    /// totals. Throws only for what stops a run (a listing failed, no public keys).
+    ///
+    /// With one chain, events are handed over as they are established; with several, each
+    /// chain's events are handed over once it and every chain before it are done.
     public func run(onEvent: (ChainID, ValidationEvent) -> Void = { _, _ in }) async throws -> Result {
         let base = request.location
+        let chains = try await self.chains()
         var state = self.state
         var results: [ChainResult] = []
         var total = ValidationSummary(requestedStart: request.startTime, requestedEnd: request.endTime)
-        for chain in try await chains() {
-            var chainRequest = request
-            chainRequest.location = try TrailLocation(
-                bucket: base.bucket, prefix: base.prefix, organizationID: base.organizationID, accountID: chain.accountID, region: chain.region)
-            chainRequest.anchor = state?.anchor(for: chainRequest)
-            let result = try await TrailValidator(store: store, publicKeys: publicKeys, request: chainRequest).run { onEvent(chain, $0) }
+        func finish(_ chain: ChainID, _ result: TrailValidator.Result) {
             // An anchor advances only after a run that found nothing: a failure repeats until someone looks.
             if result.summary.isValid, let anchor = result.newestAnchor { state?.record(anchor) }
             results.append(ChainResult(chain: chain, summary: result.summary))
             total.add(result.summary)
         }
+        if chains.count == 1, let chain = chains.first {
+            finish(chain, try await validator(for: chain, sharing: 1, state: state).run { onEvent(chain, $0) })
+        } else {
+            let parallel = max(1, min(concurrentChains, chains.count))
+            let validators = try chains.map { try validator(for: $0, sharing: parallel, state: state) }
+            try await withThrowingTaskGroup(of: (Int, TrailValidator.Result, [ValidationEvent]).self) { group in
+                var done: [Int: (TrailValidator.Result, [ValidationEvent])] = [:]
+                var next = 0
+                var nextToReport = 0
+                func start() {
+                    guard next < validators.count else { return }
+                    let index = next
+                    let validator = validators[index]
+                    group.addTask {
+                        var events: [ValidationEvent] = []
+                        let result = try await validator.run { events.append($0) }
+                        return (index, result, events)
+                    }
+                    next += 1
+                }
+                for _ in 0..<parallel { start() }
+                while let (index, result, events) = try await group.next() {
+                    done[index] = (result, events)
+                    start()
+                    while let (result, events) = done.removeValue(forKey: nextToReport) {
+                        let chain = chains[nextToReport]
+                        for event in events { onEvent(chain, event) }
+                        finish(chain, result)
+                        nextToReport += 1
+                    }
+                }
+            }
+        }
         let listed =
             scope == .requested ? base.digestPrefix : ChainDiscovery.listingPrefix(base: base, allAccounts: scope != .allRegions)
         return Result(chains: results, summary: total, state: state, listedPrefix: listed)
+    }
+
+    /// The validator of one chain, with its anchor and its share of the requests in flight.
+    private func validator(for chain: ChainID, sharing parallel: Int, state: ValidationState?) throws -> TrailValidator {
+        let base = request.location
+        var chainRequest = request
+        chainRequest.location = try TrailLocation(
+            bucket: base.bucket, prefix: base.prefix, organizationID: base.organizationID, accountID: chain.accountID, region: chain.region)
+        chainRequest.anchor = state?.anchor(for: chainRequest)
+        let jobs = request.jobs > 0 ? request.jobs : store.preferredConcurrency
+        chainRequest.jobs = max(1, jobs / parallel)
+        return TrailValidator(store: store, publicKeys: publicKeys, request: chainRequest)
     }
 }

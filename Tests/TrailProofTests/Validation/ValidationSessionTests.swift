@@ -68,4 +68,44 @@ struct ValidationSessionTests {
             #expect(found.chains.map(\.chain) == [ChainID(accountID: ScenarioTrail.accountID, region: ScenarioTrail.region)])
         }
     }
+
+    @Test("Several chains validated at once report exactly what one at a time reports, in chain order")
+    func chainsInParallel() async throws {
+        try await ScenarioTrail.with { trail in
+            // Three more regions, each with a chain of its own; one has a tampered log.
+            var tampered = ""
+            for (index, region) in ["ap-south-1", "eu-west-1", "sa-east-1"].enumerated() {
+                let location = [
+                    "--store", trail.store, "--bucket", trail.bucket, "--prefix", ScenarioTrail.prefix, "--account-id", ScenarioTrail.accountID,
+                    "--region", region,
+                ]
+                for hour in 0..<3 {
+                    let time = String(format: "2026-01-01T%02d:%02d:00Z", hour, 10 + index)
+                    let document = SampleTrail.sampleLog(at: Timestamp(iso8601: time)!.adding(seconds: -60), user: region)
+                    let key = try trailproofLines(["deliver"] + location + ["--at", time, "-"], input: Data(document))[0]
+                    if region == "eu-west-1" && hour == 1 { tampered = String(key.dropFirst("s3://\(trail.bucket)/".count)) }
+                }
+                _ = try trailproofLines(
+                    ["digest"] + location + [
+                        "--trail-name", ScenarioTrail.trailName, "--home-region", ScenarioTrail.region, "--keyring", trail.keyring, "--until",
+                        "2026-01-01T08:00:00Z",
+                    ])
+            }
+            let forged = SampleTrail.sampleLog(at: Timestamp(iso8601: "2026-01-01T01:05:00Z")!, user: "mallory")
+            try await trail.localStore.putObject(trail.object(tampered), bytes: try Gzip.compress(forged), metadata: [:], overwrite: true)
+            let keys = try PublicKeyList(contentsOfFile: trail.publicKeys)
+            var reports: [[String]] = []
+            for parallel in [1, 2, 4] {
+                var session = ValidationSession(store: try trail.localStore, publicKeys: keys, request: try request(trail), scope: .allRegions)
+                session.concurrentChains = parallel
+                var lines: [String] = []
+                let result = try await session.run { chain, event in lines.append("\(chain) \(event)") }
+                #expect(result.chains.map(\.chain.region) == ["ap-south-1", "eu-west-1", "sa-east-1", "us-east-1"])
+                #expect(result.summary.outcome == .invalid && result.summary.invalidLogs == 1, "\(result.summary)")
+                reports.append(lines)
+            }
+            #expect(reports[0].count > 20)
+            #expect(reports[1] == reports[0] && reports[2] == reports[0])
+        }
+    }
 }

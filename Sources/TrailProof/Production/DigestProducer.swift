@@ -79,25 +79,18 @@ public struct DigestProducer: Sendable {
                 "refusing to extend the chain from \(object.uri): \(why). Validate the trail, then start a new chain with --restart if it cannot be repaired"
             )
         }
-        let uncompressed: [UInt8]
-        let digest: DigestFile
-        do {
-            uncompressed = try DigestFile.inflate(stored.bytes)
-            digest = try DigestFile(parsing: uncompressed)
-        } catch { throw refuse("it is not a readable digest (\(error))") }
-        guard let signatureHex = stored.metadata["signature"], let signature = Hex.decode(signatureHex) else {
-            throw refuse("it has no signature metadata")
+        // The same load and checks as validate-logs' (aws-cli's), with the keyring's keys.
+        let publicKeys = keyring.publicKeyList
+        let loader = DigestLoader(publicKeys: publicKeys, location: location, trailName: trailName, homeRegion: homeRegion, level: .awsCLI)
+        var published = Dictionary(publicKeys.entries.map { ($0.fingerprint, $0) }) { _, later in later }
+        let loaded = loader.load(object, fetched: .success(stored), keys: &published, backfill: false, newer: nil, vouching: nil)
+        guard case .success(let valid) = loaded.result else {
+            var finding: Finding?
+            if case .failure(let verdict) = loaded.result { finding = verdict.finding }
+            throw refuse("it does not verify: \(finding.map { $0.message + ($0.detail.map { " (\($0))" } ?? "") } ?? "unknown")")
         }
-        guard let key = keyring.keys.first(where: { $0.fingerprint == digest.publicKeyFingerprint }) else {
-            throw refuse("its key \(digest.publicKeyFingerprint) is not in keyring \(keyring.directory)")
-        }
-        guard digest.location == object,
-            digest.isValidSignature(signature, over: uncompressed, publicKey: try RSAPublicKey(der: key.publicKeyDER))
-        else {
-            throw refuse("its signature does not verify")
-        }
-        let link = DigestFile.PreviousDigest(
-            location: object, hashValue: MessageDigest.sha256Hex(uncompressed), signature: Hex.encode(signature))
+        let digest = valid.digest
+        let link = DigestFile.PreviousDigest(location: object, hashValue: valid.sha256, signature: valid.signature)
         return ChainHead(digest: digest, link: link)
     }
 

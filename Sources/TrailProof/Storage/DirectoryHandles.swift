@@ -24,6 +24,9 @@ final class DirectoryHandles: Sendable {
 
     private let state = Mutex(State())
 
+    /// How many folder handles are open now.
+    var openCount: Int { state.withLock { $0.entries.count } }
+
     /// Runs `body` with an open handle of the folder named `key`, opening it with `open` when it
     /// is not cached.
     func withHandle<T>(_ key: String, open: () throws -> Int32, _ body: (Int32) throws -> T) throws -> T {

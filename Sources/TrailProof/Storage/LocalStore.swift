@@ -17,7 +17,7 @@ public struct LocalStore: ObjectStore {
     /// The store's root folder.
     public let root: String
     /// Folder handles shared by reads (see ``DirectoryHandles``).
-    private let handles = DirectoryHandles()
+    let handles = DirectoryHandles()
 
     static let metadataFolder = ".metadata"
     /// Where writes are prepared; no bucket name can start with a dot.

@@ -14,15 +14,6 @@ struct DigestWalker: Sendable {
         case event(ValidationEvent)
     }
 
-    /// A digest that passed, with what the next older link and the state file need.
-    struct ValidDigest: Sendable {
-        let location: ObjectLocation
-        let digest: DigestFile
-        let isBackfill: Bool
-        let sha256: String
-        let signature: String
-    }
-
     /// What became of the anchor during the walk.
     enum AnchorOutcome: Sendable {
         case notMet
@@ -34,13 +25,6 @@ struct DigestWalker: Sendable {
         var anchor: AnchorOutcome = .notMet
     }
 
-    /// A digest as far as it was loaded: its verdict, and its body when it could be parsed
-    /// (an invalid or unverified digest's link still vouches for the signature of the older one).
-    private struct Loaded {
-        var result: Result<ValidDigest, Verdict>
-        var body: DigestFile?
-    }
-
     let store: any ObjectStore
     let request: ValidationRequest
     let publicKeys: PublicKeyList
@@ -48,6 +32,11 @@ struct DigestWalker: Sendable {
     let listing: DigestListing
 
     private var location: TrailLocation { request.location }
+    private var loader: DigestLoader {
+        DigestLoader(
+            publicKeys: publicKeys, location: location, trailName: request.trail.trailName, homeRegion: request.trail.homeRegion,
+            level: request.checks, signatures: request.signatures)
+    }
     private var full: Bool { request.checks == .full }
 
     /// One traversal, of standard digests or of backfill digests, handing each step to `onStep`
@@ -77,7 +66,7 @@ struct DigestWalker: Sendable {
             let object = ObjectLocation(bucket: bucket, key: key)
             visited.insert(object)
             let fetched = await prefetcher.object(object)
-            let loaded = load(object, fetched: fetched, keys: &keys, backfill: backfill, newer: newer, vouching: vouching)
+            let loaded = loader.load(object, fetched: fetched, keys: &keys, backfill: backfill, newer: newer, vouching: vouching)
             switch loaded.result {
             case .success(let valid):
                 if !backfill, let anchor = request.anchor, anchor.location == object {
@@ -221,181 +210,6 @@ struct DigestWalker: Sendable {
         let beforeTime = TrailLocation.digestEndTime(ofAnyTrailKey: before) ?? fallback!.adding(seconds: 1)
         while let last = listed.popLast() {
             if last.end < beforeTime { return (last.key, last.end) }
-        }
-        return nil
-    }
-
-    // MARK: One digest
-
-    /// Loads a digest and runs aws-cli's checks in aws-cli's order; in full mode also the
-    /// strict ones and the link to the newer digest that led here.
-    private func load(
-        _ object: ObjectLocation, fetched: Result<StoredObject, any Error>, keys: inout [String: PublicKeyEntry], backfill: Bool,
-        newer: ValidDigest?, vouching: DigestFile.PreviousDigest?
-    ) -> Loaded {
-        var body: DigestFile?
-        func invalid(_ finding: Finding) -> Loaded { Loaded(result: .failure(.invalid(finding)), body: body) }
-        let stored: StoredObject
-        do {
-            stored = try fetched.get()
-        } catch let error as TrailProofError {
-            switch error.code {
-            case .objectNotFound: return invalid(.notFound)
-            case .objectTooLarge: return invalid(.invalidFormat("larger than the \(DigestFile.maximumSize) bytes a digest may take"))
-            case .invalidObjectKey: return invalid(Finding(.unsafeKey, error.message))
-            default: return Loaded(result: .failure(.unreadable(Finding(.readFailure, error.message))))
-            }
-        } catch {
-            return Loaded(result: .failure(.unreadable(Finding(.readFailure, "\(error)"))))
-        }
-        let uncompressed: [UInt8]
-        let digest: DigestFile
-        do {
-            uncompressed = try DigestFile.inflate(stored.bytes)
-        } catch {
-            return invalid(.invalidFormat("not a single complete gzip stream: \(error)"))
-        }
-        do {
-            digest = try DigestFile(parsing: uncompressed)
-        } catch {
-            return invalid(.invalidFormat(error.reason))
-        }
-        body = digest
-        // The signature: from the metadata; for a copy without metadata (aws s3 sync), from the
-        // newer digest that links here or from --signatures.
-        let signatureHex: String
-        if let fromMetadata = stored.metadata["signature"] {
-            guard let algorithm = stored.metadata["signature-algorithm"] else {
-                return invalid(
-                    Finding(.signatureVerificationFailed, "signature verification failed", detail: "signature-algorithm metadata is missing"))
-            }
-            if full, algorithm != "SHA256withRSA" {
-                return invalid(Finding(.unsupportedAlgorithm, "unsupported signature-algorithm metadata \"\(algorithm)\""))
-            }
-            signatureHex = fromMetadata
-        } else if full, stored.metadata.isEmpty, let vouching, vouching.location == object {
-            // Self-authenticating: whatever the newer digest's own verdict, a signature that
-            // verifies against a published key over this digest's content is genuine.
-            signatureHex = vouching.signature
-        } else if full, stored.metadata.isEmpty, let given = request.signatures[object.key] ?? request.signatures[object.uri] {
-            signatureHex = given
-        } else if full, stored.metadata.isEmpty {
-            return Loaded(
-                result: .failure(
-                    .unverified(
-                        Finding(
-                            .noSignature,
-                            "no signature: the object has no metadata, no newer digest links to it, and --signatures does not list it"))),
-                body: digest)
-        } else {
-            return invalid(Finding(.signatureVerificationFailed, "signature verification failed", detail: "the object has no signature metadata"))
-        }
-        if backfill, stored.metadata["backfill-generation-timestamp"] == nil {
-            return invalid(.invalidFormat("a backfill digest without backfill-generation-timestamp metadata"))
-        }
-        guard digest.location == object else { return invalid(.moved) }
-        let fingerprint = digest.publicKeyFingerprint
-        if keys[fingerprint] == nil, backfill, let generatedText = stored.metadata["backfill-generation-timestamp"] {
-            // As aws-cli: backfill keys are looked up an hour either side of the generation time.
-            guard let generated = Timestamp(iso8601: generatedText) else {
-                return invalid(Finding(.invalidFormat, "Unable to parse date value: \(generatedText)"))
-            }
-            let (start, end) = (generated.adding(seconds: -3600), generated.adding(seconds: 3600))
-            let found = publicKeys.keysOverlapping(start: start, end: end)
-            guard !found.isEmpty else {
-                return invalid(Finding(.publicKeyNotFound, "No public keys found between \(start) and \(end)"))
-            }
-            keys.merge(found) { $1 }
-        }
-        guard let entry = keys[fingerprint] else {
-            return invalid(Finding(.publicKeyNotFound, "public key not found in region \(request.trail.homeRegion) for fingerprint \(fingerprint)"))
-        }
-        if full {
-            guard MessageDigest.md5Hex(entry.der) == fingerprint else {
-                return invalid(Finding(.fingerprintMismatch, "public key fingerprint \(fingerprint) is not the MD5 of the published key"))
-            }
-            guard digest.signatureAlgorithm == "SHA256withRSA" else {
-                return invalid(Finding(.unsupportedAlgorithm, "unsupported digestSignatureAlgorithm \"\(digest.signatureAlgorithm)\""))
-            }
-        }
-        let publicKey: RSAPublicKey
-        do {
-            publicKey = try RSAPublicKey(der: entry.der)
-        } catch {
-            return invalid(Finding(.publicKeyUnreadable, "Unable to load PKCS #1 key with fingerprint \(fingerprint)", detail: "\(error)"))
-        }
-        guard let signature = Hex.decode(signatureHex) else {
-            return invalid(Finding(.signatureVerificationFailed, Self.unhexlifyError(signatureHex), detail: "the signature is not hex"))
-        }
-        guard digest.isValidSignature(signature, over: uncompressed, publicKey: publicKey) else { return invalid(.signatureFailed) }
-        let valid = ValidDigest(
-            location: object, digest: digest, isBackfill: backfill, sha256: MessageDigest.sha256Hex(uncompressed), signature: Hex.encode(signature))
-        if full, let problem = strictProblem(valid, key: entry) ?? newer.flatMap({ linkProblem(from: $0, to: valid) }) {
-            return invalid(problem)
-        }
-        return Loaded(result: .success(valid), body: digest)
-    }
-
-    /// What aws-cli prints for a signature that is not hex: Python's `binascii.unhexlify` error.
-    private static func unhexlifyError(_ text: String) -> String {
-        if !text.unicodeScalars.allSatisfy(\.isASCII) { return "string argument should contain only ASCII characters" }
-        if text.utf8.count % 2 != 0 { return "Odd-length string" }
-        return "Non-hexadecimal digit found"
-    }
-
-    /// Checks of one digest beyond aws-cli's: key window, hash algorithms, account.
-    private func strictProblem(_ valid: ValidDigest, key: PublicKeyEntry) -> Finding? {
-        let digest = valid.digest
-        if let named = TrailLocation.digestEndTime(ofAnyTrailKey: valid.location.key), named != digest.endTime {
-            return Finding(
-                .keyTimeMismatch, "digestEndTime \(digest.endTime) is not the time \(named) in its object name",
-                detail: "a digest is named after the end of its window; this one was signed for another place in the chain")
-        }
-        let folder = valid.location.key.split(separator: "/").dropLast().suffix(3).joined(separator: "/")
-        if TrailLocation.digestEndTime(ofAnyTrailKey: valid.location.key) != nil, folder != digest.endTime.datePath {
-            return Finding(
-                .keyTimeMismatch, "digestEndTime \(digest.endTime) is not the date of its folder \(folder)",
-                detail: "a digest is filed under the date of its end time")
-        }
-        if !key.isValid(at: digest.endTime) {
-            return Finding(
-                .keyOutsideValidity,
-                "signed with key \(key.fingerprint), valid \(key.validityStart) to \(key.validityEnd), not at digestEndTime \(digest.endTime)")
-        }
-        if let algorithm = digest.previous?.hashAlgorithm, algorithm != "SHA-256" {
-            return Finding(.unsupportedAlgorithm, "unsupported previousDigestHashAlgorithm \"\(algorithm)\"")
-        }
-        if let entry = digest.logFiles.first(where: { $0.hashAlgorithm != "SHA-256" }) {
-            return Finding(.unsupportedAlgorithm, "unsupported hashAlgorithm \"\(entry.hashAlgorithm)\" for \(entry.location.uri)")
-        }
-        if digest.awsAccountID != location.accountID {
-            return Finding(.chainMismatch, "awsAccountId \(digest.awsAccountID) is not the account \(location.accountID) it was delivered for")
-        }
-        return nil
-    }
-
-    /// Checks that the older digest is the one the newer digest's link vouches for.
-    private func linkProblem(from newer: ValidDigest, to older: ValidDigest) -> Finding? {
-        guard let link = newer.digest.previous else { return nil }
-        if location.digestEndTime(ofKey: older.location.key, trailName: request.trail.trailName, homeRegion: request.trail.homeRegion) == nil {
-            return Finding(.chainMismatch, "is not a digest of this trail, account and region, yet \(newer.location.uri) links to it")
-        }
-        if older.digest.awsAccountID != newer.digest.awsAccountID {
-            return Finding(
-                .chainMismatch, "awsAccountId \(older.digest.awsAccountID) differs from \(newer.digest.awsAccountID) in \(newer.location.uri)")
-        }
-        if older.sha256 != link.hashValue.lowercased() {
-            return Finding(
-                .previousHashMismatch,
-                "SHA-256 \(older.sha256) does not match previousDigestHashValue \(link.hashValue) in \(newer.location.uri)")
-        }
-        if Hex.decode(link.signature) != Hex.decode(older.signature) {
-            return Finding(.previousSignatureMismatch, "signature does not match previousDigestSignature in \(newer.location.uri)")
-        }
-        if older.digest.endTime != newer.digest.startTime {
-            return Finding(
-                .windowNotContiguous,
-                "ends at \(older.digest.endTime) but \(newer.location.uri) starts at \(newer.digest.startTime): the windows are not contiguous")
         }
         return nil
     }

@@ -50,7 +50,7 @@ public struct TrailValidator: Sendable {
         let walker = DigestWalker(store: store, request: request, publicKeys: publicKeys, listing: listing)
         var referenced = Set<ObjectLocation>()
         var validWindows: [(start: Timestamp, end: Timestamp)] = []
-        var newest: DigestWalker.ValidDigest?
+        var newest: ValidDigest?
         let newestDigestEnd = request.checks == .full ? listing.newestStandardEnd(location: request.location, trail: request.trail) : nil
         // Windows that a reported digest accounts for: logs there are not also reported as a lost digest.
         var explained: [(start: Timestamp, end: Timestamp)] = []
@@ -141,7 +141,7 @@ public struct TrailValidator: Sendable {
         return Result(summary: summary, newestAnchor: anchor ?? (request.onlyNew ? request.anchor : nil))
     }
 
-    private func anchorNotReached(_ anchor: ChainAnchor, newest: DigestWalker.ValidDigest?) -> ValidationEvent {
+    private func anchorNotReached(_ anchor: ChainAnchor, newest: ValidDigest?) -> ValidationEvent {
         let found = newest.map { "the chain now reaches back from \($0.location.uri) (end \($0.digest.endTime))" } ?? "no valid digest was found"
         let finding = Finding(
             .anchorNotReached,
@@ -157,7 +157,7 @@ public struct TrailValidator: Sendable {
 
     /// A valid log's verdict once its place is checked: a log listed by a digest whose window is
     /// far from the log's delivery time is INVALID even though its hash matches.
-    private func placed(_ verdict: Verdict, _ entry: DigestFile.LogFileEntry, listedBy digest: DigestWalker.ValidDigest) -> Verdict {
+    private func placed(_ verdict: Verdict, _ entry: DigestFile.LogFileEntry, listedBy digest: ValidDigest) -> Verdict {
         guard verdict.isValid, request.checks == .full, let delivered = request.location.logDeliveryTime(ofKey: entry.location.key) else {
             return verdict
         }

@@ -1,0 +1,33 @@
+import Synchronization
+
+@testable import TrailProof
+
+/// An object store in memory, for in-process tests of what reads a store.
+final class InMemoryStore: ObjectStore, Sendable {
+    private let objects = Mutex<[ObjectLocation: StoredObject]>([:])
+
+    var displayName: String { "memory store" }
+
+    func listKeys(bucket: String, prefix: String, startAfter: String?) async throws -> [String] {
+        let keys = objects.withLock { $0.keys.filter { $0.bucket == bucket && $0.key.hasPrefix(prefix) }.map(\.key) }
+        return keys.filter { key in startAfter.map { Array($0.utf8).lexicographicallyPrecedes(Array(key.utf8)) } ?? true }
+            .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    }
+
+    func getObject(_ location: ObjectLocation, maxBytes: Int) async throws -> StoredObject {
+        guard let object = objects.withLock({ $0[location] }) else { throw TrailProofError(.objectNotFound, "\(location.uri) not found") }
+        guard object.bytes.count <= maxBytes else { throw TrailProofError(.objectTooLarge, "\(location.uri) is too large") }
+        return object
+    }
+
+    func readObject(_ location: ObjectLocation, chunk: (UnsafeRawBufferPointer) throws -> Void) async throws {
+        try await getObject(location).bytes.withUnsafeBytes { try chunk($0) }
+    }
+
+    func putObject(_ location: ObjectLocation, bytes: [UInt8], metadata: [String: String], overwrite: Bool) async throws {
+        try objects.withLock { objects in
+            if !overwrite, objects[location] != nil { throw TrailProofError(.objectExists, "\(location.uri) exists") }
+            objects[location] = StoredObject(bytes: bytes, metadata: metadata)
+        }
+    }
+}

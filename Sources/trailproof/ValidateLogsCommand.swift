@@ -139,27 +139,30 @@ struct ValidateLogsCommand: AsyncParsableCommand {
         let silent = TextReport.Output(standardOutput: { _ in }, standardError: { _ in })
         var text = TextReport(output: output == .text ? textOutput : silent, verbose: verbose)
         text.writeStart(trail: trail, start: base.startTime, end: base.endTime)
-        var machine = ValidationReport(
-            trail: trail, startTime: base.startTime, endTime: base.endTime, bucket: s3Bucket, prefix: base.location.prefix,
-            organizationID: organizationId, checks: checks)
-        var events: [ChainID: [ValidationEvent]] = [:]
+        // The machine report, when one is asked for, is spooled to scratch files as the run goes.
+        let machine =
+            output != .text || report != nil
+            ? try ValidationReport(
+                trail: trail, startTime: base.startTime, endTime: base.endTime, bucket: s3Bucket, prefix: base.location.prefix,
+                organizationID: organizationId, checks: checks)
+            : nil
+        var spoolError: (any Error)?
         let result = try await session.run { chain, event in
-            events[chain, default: []].append(event)
             text.write(event)
             progress.count(event)
+            do { try machine?.record(event, chain: chain) } catch { spoolError = spoolError ?? error }
         }
-        machine.chains = result.chains.map {
-            .init(accountID: $0.chain.accountID, region: $0.chain.region, events: events[$0.chain] ?? [], summary: $0.summary)
-        }
+        if let spoolError { throw spoolError }
+        for chain in result.chains { machine?.finish(chain: chain.chain, summary: chain.summary) }
         progress.clear()
-        let summary = machine.summary
+        let summary = result.summary
         text.writeSummary(summary)
         switch output {
         case .text: break
-        case .json: Console.output(String(decoding: machine.json(), as: UTF8.self))
-        case .junit: Console.output(String(decoding: machine.junit(), as: UTF8.self))
+        case .json: try machine?.writeJSON(to: Console.output)
+        case .junit: try machine?.writeJUnit(to: Console.output)
         }
-        if let report { try machine.write(to: report) }
+        if let report { try machine?.write(to: report) }
         if let state, let updated = result.state { try updated.write(to: state) }
         if checks == .full {
             explain(summary.outcome, base: base, listed: result.listedPrefix)

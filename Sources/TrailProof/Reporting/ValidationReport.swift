@@ -1,34 +1,50 @@
 /// Everything one `validate-logs` run established, for machine-readable output: the request,
 /// each account and region chain with its events and totals, and the combined totals.
-public struct ValidationReport: Sendable {
-    /// One account and region chain.
-    public struct Chain: Sendable {
-        public var accountID: String
-        public var region: String
-        public var events: [ValidationEvent]
-        public var summary: ValidationSummary
-
-        public init(accountID: String, region: String, events: [ValidationEvent], summary: ValidationSummary) {
-            self.accountID = accountID
-            self.region = region
-            self.events = events
-            self.summary = summary
-        }
+///
+/// Events are recorded as the run goes, chain after chain, into scratch files already in their
+/// JSON and JUnit forms (``ReportSpool``): memory does not grow with the number of objects, and
+/// the JSON document and the JUnit XML are then written in pieces.
+///
+///     let report = try ValidationReport(trail: arn, startTime: start, endTime: end, bucket: "b", prefix: nil,
+///                                        organizationID: nil, checks: .full)
+///     let result = try await session.run { chain, event in try? report.record(event, chain: chain) }
+///     for chain in result.chains { report.finish(chain: chain.chain, summary: chain.summary) }
+///     try report.write(to: "report.json")
+public final class ValidationReport {
+    /// One account and region chain: where its records are in the scratch files, and its totals.
+    struct Chain {
+        let id: ChainID
+        var summary: ValidationSummary?
+        var digests = 0..<0
+        var logs = 0..<0
+        var gaps = 0..<0
+        var testCases = 0..<0
+        var digestCount = 0
+        var logCount = 0
+        var gapCount = 0
+        var testCount = 0
+        var failureCount = 0
     }
 
-    public var trail: TrailARN
-    public var startTime: Timestamp
-    public var endTime: Timestamp
-    public var bucket: String
-    public var prefix: String?
-    public var organizationID: String?
-    public var checks: ValidationRequest.CheckLevel
-    public var chains: [Chain] = []
+    public let trail: TrailARN
+    public let startTime: Timestamp
+    public let endTime: Timestamp
+    public let bucket: String
+    public let prefix: String?
+    public let organizationID: String?
+    public let checks: ValidationRequest.CheckLevel
+    /// The chains in the order their events were recorded.
+    private(set) var chains: [Chain] = []
+
+    let digestSpool: ReportSpool
+    let logSpool: ReportSpool
+    let gapSpool: ReportSpool
+    let testCaseSpool: ReportSpool
 
     public init(
         trail: TrailARN, startTime: Timestamp, endTime: Timestamp, bucket: String, prefix: String?, organizationID: String?,
         checks: ValidationRequest.CheckLevel
-    ) {
+    ) throws {
         self.trail = trail
         self.startTime = startTime
         self.endTime = endTime
@@ -36,17 +52,69 @@ public struct ValidationReport: Sendable {
         self.prefix = prefix
         self.organizationID = organizationID
         self.checks = checks
+        digestSpool = try ReportSpool()
+        logSpool = try ReportSpool()
+        gapSpool = try ReportSpool()
+        testCaseSpool = try ReportSpool()
+    }
+
+    /// Records one event of `chain`. The events of one chain come together, in report order.
+    public func record(_ event: ValidationEvent, chain id: ChainID) throws {
+        if chains.last?.id != id {
+            precondition(!chains.contains { $0.id == id }, "the events of chain \(id) came apart")
+            chains.append(Chain(id: id))
+        }
+        var chain = chains.removeLast()
+        defer { chains.append(chain) }
+        func append(_ text: String, to spool: ReportSpool, range: inout Range<Int>, count: inout Int) throws {
+            if count == 0 { range = spool.size..<spool.size }
+            try spool.append((count == 0 ? "\n" : ",\n") + text)
+            count += 1
+            range = range.lowerBound..<spool.size
+        }
+        switch event {
+        case .digest, .log:
+            let (kind, json) = Self.objectJSON(event)
+            if kind == "digest" {
+                try append(json, to: digestSpool, range: &chain.digests, count: &chain.digestCount)
+            } else {
+                try append(json, to: logSpool, range: &chain.logs, count: &chain.logCount)
+            }
+            let (testCase, failed) = Self.testCase(event)
+            if chain.testCount == 0 { chain.testCases = testCaseSpool.size..<testCaseSpool.size }
+            try testCaseSpool.append(testCase)
+            chain.testCount += 1
+            if failed { chain.failureCount += 1 }
+            chain.testCases = chain.testCases.lowerBound..<testCaseSpool.size
+        case .gap:
+            try append(Self.objectJSON(event).json, to: gapSpool, range: &chain.gaps, count: &chain.gapCount)
+        }
+    }
+
+    /// Records a chain's totals once its events are recorded (a chain with no event is added).
+    public func finish(chain id: ChainID, summary: ValidationSummary) {
+        if let index = chains.firstIndex(where: { $0.id == id }) {
+            chains[index].summary = summary
+        } else {
+            chains.append(Chain(id: id, summary: summary))
+        }
     }
 
     /// Writes the report to `path` atomically: JUnit XML if the name ends in `.xml`, else JSON.
     public func write(to path: String) throws {
-        try AtomicFile.write(path.hasSuffix(".xml") ? junit() : json(), to: path)
+        try AtomicFile.write(to: path) { sink in
+            let text: (String) throws -> Void = { try sink(Array($0.utf8)) }
+            if path.hasSuffix(".xml") { try writeJUnit(to: text) } else { try writeJSON(to: text) }
+        }
     }
 
     /// The totals over all chains.
     public var summary: ValidationSummary {
         var total = ValidationSummary(requestedStart: startTime, requestedEnd: endTime)
-        for chain in chains { total.add(chain.summary) }
+        for chain in chains { if let summary = chain.summary { total.add(summary) } }
         return total
     }
+
+    /// The chains in report order (account, then region), whatever order they were recorded in.
+    var orderedChains: [Chain] { chains.sorted { $0.id < $1.id } }
 }

@@ -5,6 +5,12 @@ import Glibc
 enum AtomicFile {
     /// Writes `bytes` to `path` through a synced temporary file and a rename.
     static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
+        try write(to: path, mode: mode) { sink in try sink(bytes) }
+    }
+
+    /// Writes what `produce` hands its sink, piece by piece, to `path` through a synced temporary
+    /// file and a rename: the file appears whole or not at all.
+    static func write(to path: String, mode: mode_t = 0o644, produce: (([UInt8]) throws -> Void) throws -> Void) throws {
         let temporary = path + LocalStore.temporaryMarker + SecureRandom.alphanumericString(8)
         let file = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
         guard file >= 0 else { throw TrailProofError(.storageFailure, "cannot create \(temporary): \(errnoText())") }
@@ -12,14 +18,18 @@ enum AtomicFile {
         defer { if !renamed { unlink(temporary) } }
         do {
             defer { close(file) }
-            var offset = 0
-            while offset < bytes.count {
-                let written = bytes.withUnsafeBytes { Glibc.write(file, $0.baseAddress! + offset, bytes.count - offset) }
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw TrailProofError(.storageFailure, "cannot write \(path): \(errnoText())")
+            try produce { bytes in
+                try bytes.withUnsafeBufferPointer { buffer in
+                    var offset = 0
+                    while offset < buffer.count {
+                        let written = Glibc.write(file, buffer.baseAddress! + offset, buffer.count - offset)
+                        if written < 0 {
+                            if errno == EINTR { continue }
+                            throw TrailProofError(.storageFailure, "cannot write \(path): \(errnoText())")
+                        }
+                        offset += written
+                    }
                 }
-                offset += written
             }
             guard fchmod(file, mode) == 0, fsync(file) == 0 else {
                 throw TrailProofError(.storageFailure, "cannot sync \(path): \(errnoText())")

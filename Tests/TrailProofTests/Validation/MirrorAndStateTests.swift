@@ -133,7 +133,10 @@ struct MirrorAndStateTests {
             let totals = (parsed["summary"] as! [String: Any])["digests"] as! [String: Int]
             #expect(totals["invalid"] == 1 && totals["valid"] == 5, "\(totals)")
             // A report that breaks the schema is caught: the check can fail.
-            try Data(json.standardOutput.replacingOccurrences(of: "\"verdict\": \"invalid\"", with: "\"verdict\": \"bad\"").utf8).write(to: jsonFile)
+            let broken = json.standardOutput.replacingOccurrences(
+                of: #""verdict"\s*:\s*"invalid""#, with: #""verdict": "bad""#, options: .regularExpression)
+            #expect(broken != json.standardOutput)
+            try Data(broken.utf8).write(to: jsonFile)
             #expect(try run("python3", [checker, "json", schema, jsonFile.path]).status == 1)
 
             let xmlFile = trail.folder.appendingPathComponent("report.xml")

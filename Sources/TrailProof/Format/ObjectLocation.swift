@@ -58,15 +58,34 @@ public struct ObjectLocation: Hashable, Comparable, Sendable, CustomStringConver
         guard !key.isEmpty else { throw refuse("it is empty") }
         guard key.utf8.count <= 1024 else { throw refuse("it is longer than 1024 bytes") }
         guard !key.hasPrefix("/") else { throw refuse("it starts with '/'") }
+        // One pass over the bytes: forbidden bytes first, then the first bad segment.
+        var segmentLength = 0
+        var segmentDots = 0
+        var segmentProblem: String?
+        func endSegment() {
+            if segmentProblem == nil {
+                if segmentLength == 0 {
+                    segmentProblem = "it has an empty path segment"
+                } else if segmentDots == segmentLength, segmentLength <= 2 {
+                    segmentProblem = "it has a '\(String(repeating: ".", count: segmentLength))' segment"
+                }
+            }
+            segmentLength = 0
+            segmentDots = 0
+        }
         for byte in key.utf8 {
             if byte == UInt8(ascii: "\\") { throw refuse("it contains a backslash") }
             if byte == 0 { throw refuse("it contains a NUL byte") }
             if byte < 0x20 || byte == 0x7f { throw refuse("it contains a control character") }
+            if byte == UInt8(ascii: "/") {
+                endSegment()
+            } else {
+                segmentLength += 1
+                if byte == UInt8(ascii: ".") { segmentDots += 1 }
+            }
         }
-        for segment in key.split(separator: "/", omittingEmptySubsequences: false) {
-            if segment.isEmpty { throw refuse("it has an empty path segment") }
-            if segment == "." || segment == ".." { throw refuse("it has a '\(segment)' segment") }
-        }
+        endSegment()
+        if let segmentProblem { throw refuse(segmentProblem) }
     }
 
     private static func printable(_ key: String) -> String {

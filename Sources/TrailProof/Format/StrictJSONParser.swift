@@ -152,6 +152,18 @@ public struct StrictJSONParser {
 
     private mutating func parseString() throws(Failure) -> String {
         position += 1
+        // Fast path: a run of printable ASCII up to the closing quote is the string itself.
+        let start = position
+        while position < bytes.count, bytes[position] >= 0x20, bytes[position] < 0x80, bytes[position] != UInt8(ascii: "\""),
+            bytes[position] != UInt8(ascii: "\\")
+        {
+            position += 1
+        }
+        if position < bytes.count, bytes[position] == UInt8(ascii: "\"") {
+            position += 1
+            return String(decoding: bytes[start..<(position - 1)], as: UTF8.self)
+        }
+        position = start
         var scalars = String.UnicodeScalarView()
         while true {
             guard position < bytes.count else { throw failure("unterminated string") }

@@ -45,6 +45,10 @@ public struct TrailLocation: Hashable, Sendable {
         self.organizationID = organizationID
         self.accountID = accountID
         self.region = region
+        // Built once: the checks of every key compare against them.
+        let accountRoot = (cleanPrefix.map { $0 + "/" } ?? "") + "AWSLogs/" + (organizationID.map { $0 + "/" } ?? "") + accountID + "/"
+        logPrefix = accountRoot + "CloudTrail/\(region)/"
+        digestPrefix = accountRoot + "CloudTrail-Digest/\(region)/"
     }
 
     /// Region names: lowercase letters, digits and hyphens, starting with a letter.
@@ -68,18 +72,11 @@ public struct TrailLocation: Hashable, Sendable {
         }
     }
 
-    private var accountRoot: String {
-        var root = prefix.map { $0 + "/" } ?? ""
-        root += "AWSLogs/"
-        if let organizationID { root += organizationID + "/" }
-        return root + accountID + "/"
-    }
-
     /// `…/CloudTrail/REGION/`: every log file of this account and region is below it.
-    public var logPrefix: String { accountRoot + "CloudTrail/\(region)/" }
+    public let logPrefix: String
 
     /// `…/CloudTrail-Digest/REGION/`: every digest of this account and region is below it.
-    public var digestPrefix: String { accountRoot + "CloudTrail-Digest/\(region)/" }
+    public let digestPrefix: String
 
     /// The key of a log file delivered at `time` (minute precision) with a 16-character suffix.
     public func logKey(deliveredAt time: Timestamp, unique: String) -> String {

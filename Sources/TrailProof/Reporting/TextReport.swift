@@ -49,13 +49,13 @@ public struct TextReport: Sendable {
         }
     }
 
-    private mutating func writeStatus(_ message: String, isError: Bool) {
+    private mutating func writeStatus(_ message: @autoclosure () -> String, isError: Bool) {
         if isError {
-            output.standardError(lastStatusWasDoubleSpaced ? "\(message)\n\n" : "\n\(message)\n\n")
+            output.standardError(lastStatusWasDoubleSpaced ? "\(message())\n\n" : "\n\(message())\n\n")
             lastStatusWasDoubleSpaced = true
         } else if verbose {
             lastStatusWasDoubleSpaced = false
-            output.standardOutput("\(message)\n")
+            output.standardOutput("\(message())\n")
         }
     }
 

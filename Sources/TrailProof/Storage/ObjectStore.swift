@@ -35,6 +35,10 @@ public protocol ObjectStore: Sendable {
     /// for a network store.
     var preferredConcurrency: Int { get }
 
+    /// How many small objects one worker reads in a row: more than one where a read costs less
+    /// than handing it to a task (a local store); one where each read waits on the network.
+    var preferredBatchSize: Int { get }
+
     /// Whether the object exists.
     func objectExists(_ location: ObjectLocation) async throws -> Bool
 
@@ -46,6 +50,8 @@ public protocol ObjectStore: Sendable {
 
 extension ObjectStore {
     public var preferredConcurrency: Int { ProcessorCount.active }
+
+    public var preferredBatchSize: Int { 1 }
 
     /// The whole object with its metadata, up to ``StoredObject/defaultMaximumSize``.
     public func getObject(_ location: ObjectLocation) async throws -> StoredObject {

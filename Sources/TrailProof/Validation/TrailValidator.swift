@@ -59,6 +59,7 @@ public struct TrailValidator: Sendable {
             explained.append((newestDigestEnd, Timestamp(secondsSinceEpoch: Int64.max / 2)))
         }
         let jobs = request.jobs > 0 ? request.jobs : store.preferredConcurrency
+        let batchSize = max(1, store.preferredBatchSize)
         let verifier = LogVerifier(store: store)
         for backfill in [false, true] {
             // The walk runs ahead on its own task; each valid digest's logs are verified (`jobs` at
@@ -69,7 +70,7 @@ public struct TrailValidator: Sendable {
                 defer { continuation.finish() }
                 return try await walker.walk(backfill: backfill) { continuation.yield($0) }
             }
-            await withTaskGroup(of: (Int, ValidationEvent).self) { group in
+            await withTaskGroup(of: (Int, [ValidationEvent]).self) { group in
                 var resolved: [Int: ValidationEvent] = [:]
                 var count = 0
                 var nextToEmit = 0
@@ -100,23 +101,32 @@ public struct TrailValidator: Sendable {
                         validWindows.append((valid.digest.startTime, valid.digest.endTime))
                         if !backfill, newest.map({ valid.digest.endTime > $0.digest.endTime }) ?? true { newest = valid }
                         add(.digest(location: valid.location, isBackfill: valid.isBackfill, verdict: .valid))
-                        for entry in valid.digest.logFiles {
-                            if inFlight >= jobs, let (done, event) = await group.next() {
-                                resolved[done] = event
+                        // Log files go to the workers in batches: for a local store, a task per
+                        // small file costs more than reading it.
+                        let logFiles = valid.digest.logFiles
+                        for first in stride(from: 0, to: logFiles.count, by: batchSize) {
+                            if inFlight >= jobs, let (done, events) = await group.next() {
+                                for (offset, event) in events.enumerated() { resolved[done + offset] = event }
                                 inFlight -= 1
                                 flush()
                             }
+                            let batch = logFiles[first..<min(first + batchSize, logFiles.count)]
                             let index = count
-                            count += 1
+                            count += batch.count
                             group.addTask {
-                                (index, .log(location: entry.location, verdict: placed(await verifier.verify(entry), entry, listedBy: valid)))
+                                var events: [ValidationEvent] = []
+                                for entry in batch {
+                                    events.append(
+                                        .log(location: entry.location, verdict: placed(await verifier.verify(entry), entry, listedBy: valid)))
+                                }
+                                return (index, events)
                             }
                             inFlight += 1
                         }
                     }
                 }
-                for await (done, event) in group {
-                    resolved[done] = event
+                for await (done, events) in group {
+                    for (offset, event) in events.enumerated() { resolved[done + offset] = event }
                     flush()
                 }
             }

@@ -41,18 +41,7 @@ arguments="--public-keys $keys/public-keys.json --trail-arn arn:aws:cloudtrail:u
   --start-time 2026-04-01T00:00:00Z --end-time $(printf '2026-04-01T%02d:00:00Z' "$hours") --s3-bucket bench-bucket"
 cat "$work"/store/bench-bucket/AWSLogs/111122223333/CloudTrail/*/*/*/*/*.json.gz > /dev/null  # warm the page cache
 
-# Times one run in seconds; a run that fails stops the benchmark with its output.
-seconds() {
-    local start end
-    start=$(date +%s.%N)
-    if ! "$@" > "$work/last.out" 2>&1; then
-        echo "bench: failed: $*" >&2
-        tail -20 "$work/last.out" >&2
-        exit 1
-    fi
-    end=$(date +%s.%N)
-    echo "$end - $start" | bc -l
-}
+source bench/lib.sh
 rate() { echo "scale=0; $uncompressed / $1 / 1000000" | bc -l; }
 
 t_tp=$(seconds $tp validate-logs --store "$work/store" $arguments)

@@ -44,18 +44,7 @@ $tp mirror --from "$work/store" --to s3 --bucket bench-s3 $s3 | tail -1
 
 arguments="--public-keys $keys/public-keys.json --trail-arn arn:aws:cloudtrail:us-east-1:111122223333:trail/bench-trail
   --start-time 2026-05-01T00:00:00Z --end-time $end --s3-bucket bench-s3"
-# Times one run in seconds; a run that fails stops the benchmark with its output.
-seconds() {
-    local start end
-    start=$(date +%s.%N)
-    if ! "$@" > "$work/last.out" 2>&1; then
-        echo "bench: failed: $*" >&2
-        tail -20 "$work/last.out" >&2
-        exit 1
-    fi
-    end=$(date +%s.%N)
-    echo "$end - $start" | bc -l
-}
+source bench/lib.sh
 t_tp=$(seconds $tp validate-logs $s3 $arguments)
 echo "trailproof: $(grep -E 'files valid' "$work/last.out" | paste -sd ';' -)"
 t_tp_aws=$(seconds $tp validate-logs $s3 --checks aws-cli $arguments)

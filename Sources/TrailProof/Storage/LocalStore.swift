@@ -191,22 +191,7 @@ public struct LocalStore: ObjectStore {
         // O_NONBLOCK: opening a named pipe must not wait for a writer; it is refused below.
         let file = try handles.withHandle(
             folder,
-            open: {
-                var directory = try openRoot()
-                for segment in path.dropLast() {
-                    let next: Int32?
-                    do {
-                        next = try openDirectory(in: directory, named: segment, create: false, for: location.uri)
-                    } catch {
-                        close(directory)
-                        throw error
-                    }
-                    close(directory)
-                    guard let next else { throw notFound(location) }
-                    directory = next
-                }
-                return directory
-            }
+            open: { try openParent(path, for: location, create: false) }
         ) { directory in
             // errno is read here: releasing the handle may change it.
             let file = openat(directory, path.last!, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)

@@ -22,30 +22,33 @@ struct KilledProducerTests {
             _ = try await LogDelivery(store: store, location: location)
                 .deliver([.init(source: "h\(hour)", bytes: SampleTrail.sampleLog(at: time.adding(seconds: -60), user: "u\(hour)"))], at: time)
         }
-        let until = Timestamp(year: 2026, month: 1, day: 1).adding(seconds: Int64(hours) * 3600).iso8601
-        let arguments = [
-            "digest", "--store", storePath, "--bucket", "kill-bucket", "--account-id", "123456789012", "--region", "us-east-1", "--trail-name",
-            "kill-trail", "--keyring", keyring, "--until", until,
-        ]
+        func until(hour: Int) -> String { Timestamp(year: 2026, month: 1, day: 1).adding(seconds: Int64(hour) * 3600).iso8601 }
+        func arguments(until: String) -> [String] {
+            [
+                "digest", "--store", storePath, "--bucket", "kill-bucket", "--account-id", "123456789012", "--region", "us-east-1",
+                "--trail-name", "kill-trail", "--keyring", keyring, "--until", until,
+            ]
+        }
+        // Each run is given twelve more hours to seal, so that it has work to do when it is killed.
         var killedWhileRunning = 0
-        for _ in 0..<20 {
+        for round in 0..<20 {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: TestEnvironment.executable)
-            process.arguments = arguments
+            process.arguments = arguments(until: until(hour: 12 * (round + 1)))
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            usleep(UInt32.random(in: 5_000...250_000))
+            usleep(UInt32.random(in: 2_000...60_000))
             if process.isRunning { killedWhileRunning += 1 }
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
-        #expect(killedWhileRunning >= 10, "most kills must land while digest runs: \(killedWhileRunning)")
+        #expect(killedWhileRunning >= 5, "kills must land while digest runs: \(killedWhileRunning) of 20 did")
         // Whatever the kills left, one leftover is certain: this host's naming, a process id no process can have.
         let name = TemporaryFiles.name(prefix: "").split(separator: ".")
         let leftover = "\(storePath)/\(LocalStore.temporaryFolder)/\(name[0]).\(Int32.max - 7).\(name[2])"
         try Data("partial".utf8).write(to: URL(fileURLWithPath: leftover))
-        let final = try trailproof(arguments)
+        let final = try trailproof(arguments(until: until(hour: hours)))
         #expect(final.status == 0, "\(final)")
         // Nothing temporary anywhere in the store.
         let leftovers = FileManager.default.enumerator(atPath: storePath)!.compactMap { $0 as? String }.filter {
@@ -54,7 +57,7 @@ struct KilledProducerTests {
         #expect(leftovers.isEmpty, "\(leftovers)")
         let validation = [
             "--public-keys", keyring + "/public-keys.json", "--trail-arn", "arn:aws:cloudtrail:us-east-1:123456789012:trail/kill-trail",
-            "--start-time", "2026-01-01T00:00:00Z", "--end-time", until, "--s3-bucket", "kill-bucket",
+            "--start-time", "2026-01-01T00:00:00Z", "--end-time", until(hour: hours), "--s3-bucket", "kill-bucket",
         ]
         let ours = try trailproof(["validate-logs", "--store", storePath] + validation)
         #expect(

@@ -61,7 +61,9 @@ public final class ValidationReport {
     /// Records one event of `chain`. The events of one chain come together, in report order.
     public func record(_ event: ValidationEvent, chain id: ChainID) throws {
         if chains.last?.id != id {
-            precondition(!chains.contains { $0.id == id }, "the events of chain \(id) came apart")
+            guard !chains.contains(where: { $0.id == id }) else {
+                throw TrailProofError(.invalidArgument, "the report's events of chain \(id) came apart: record each chain's events together")
+            }
             chains.append(Chain(id: id))
         }
         var chain = chains.removeLast()

@@ -46,6 +46,7 @@ struct DigestWalker: Sendable {
         var bucket = location.bucket
         var listed = try await listDigestKeys(bucket: bucket, end: request.endTime, backfill: backfill)
         var prefetcher = prefetcher(for: listed, bucket: bucket)
+        let loader = self.loader
         defer { Task { [prefetcher] in await prefetcher.cancelAll() } }
         var everyListed = listed.map { ObjectLocation(bucket: bucket, key: $0.key) }
         var keys: [String: PublicKeyEntry] = [:]
@@ -130,7 +131,7 @@ struct DigestWalker: Sendable {
     private func prefetcher(for listed: [ListedKey], bucket: String) -> DigestPrefetcher {
         DigestPrefetcher(
             store: store, keys: listed.reversed().map { ObjectLocation(bucket: bucket, key: $0.key) },
-            window: request.jobs > 0 ? request.jobs : store.preferredConcurrency)
+            window: request.concurrency(on: store))
     }
 
     private func offChain(_ object: ObjectLocation) -> Finding {

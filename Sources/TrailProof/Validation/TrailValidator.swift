@@ -58,7 +58,7 @@ public struct TrailValidator: Sendable {
             emit(truncation)
             explained.append((newestDigestEnd, Timestamp(secondsSinceEpoch: Int64.max / 2)))
         }
-        let jobs = request.jobs > 0 ? request.jobs : store.preferredConcurrency
+        let jobs = request.concurrency(on: store)
         let batchSize = max(1, store.preferredBatchSize)
         let verifier = LogVerifier(store: store)
         for backfill in [false, true] {
@@ -80,6 +80,10 @@ public struct TrailValidator: Sendable {
                         emit(event)
                         nextToEmit += 1
                     }
+                }
+                func settle(_ first: Int, _ events: [ValidationEvent]) {
+                    for (offset, event) in events.enumerated() { resolved[first + offset] = event }
+                    flush()
                 }
                 func add(_ event: ValidationEvent) {
                     resolved[count] = event
@@ -106,9 +110,8 @@ public struct TrailValidator: Sendable {
                         let logFiles = valid.digest.logFiles
                         for first in stride(from: 0, to: logFiles.count, by: batchSize) {
                             if inFlight >= jobs, let (done, events) = await group.next() {
-                                for (offset, event) in events.enumerated() { resolved[done + offset] = event }
+                                settle(done, events)
                                 inFlight -= 1
-                                flush()
                             }
                             let batch = logFiles[first..<min(first + batchSize, logFiles.count)]
                             let index = count
@@ -125,10 +128,7 @@ public struct TrailValidator: Sendable {
                         }
                     }
                 }
-                for await (done, events) in group {
-                    for (offset, event) in events.enumerated() { resolved[done + offset] = event }
-                    flush()
-                }
+                for await (done, events) in group { settle(done, events) }
             }
             let walk = try await walking.value
             if !backfill, request.checks == .full, let anchor = request.anchor, case .notMet = walk.anchor {

@@ -31,6 +31,9 @@ public struct ValidationRequest: Hashable, Sendable {
         case awsCLI = "aws-cli"
     }
 
+    /// How many objects to read at once on `store`: `jobs`, or the store's preference.
+    func concurrency(on store: any ObjectStore) -> Int { jobs > 0 ? jobs : store.preferredConcurrency }
+
     /// Where the chain walk stops going back: the anchor's end with `onlyNew`, else the start
     /// time, or the anchor's end if that is earlier, so that the anchor is reached.
     var walkStart: Timestamp {

@@ -146,8 +146,7 @@ public struct ValidationSession: Sendable {
         chainRequest.location = try TrailLocation(
             bucket: base.bucket, prefix: base.prefix, organizationID: base.organizationID, accountID: chain.accountID, region: chain.region)
         chainRequest.anchor = state?.anchor(for: chainRequest)
-        let jobs = request.jobs > 0 ? request.jobs : store.preferredConcurrency
-        chainRequest.jobs = max(1, jobs / parallel)
+        chainRequest.jobs = max(1, request.concurrency(on: store) / parallel)
         return TrailValidator(store: store, publicKeys: publicKeys, request: chainRequest)
     }
 }

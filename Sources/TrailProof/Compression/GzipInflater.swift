@@ -48,6 +48,15 @@ public final class GzipInflater {
         outputBuffer.deallocate()
     }
 
+    /// Makes the inflater ready for a new gzip stream, keeping its memory: a worker inflating
+    /// thousands of small files reuses one inflater.
+    public func reset() {
+        let status = inflateReset(stream)
+        precondition(status == Z_OK, "inflateReset failed with status \(status) on an initialized stream")
+        streamEnded = false
+        trailingByteCount = 0
+    }
+
     /// Decompresses one chunk of input, passing the uncompressed bytes to `output`.
     public func feed(_ input: UnsafeRawBufferPointer, output: (UnsafeRawBufferPointer) throws -> Void) throws {
         guard input.count > 0 else { return }

@@ -19,6 +19,7 @@ public final class MessageDigest {
     }
 
     private let context: OpaquePointer
+    private let algorithm: Algorithm
 
     /// Starts a new digest computation.
     public init(_ algorithm: Algorithm) {
@@ -29,6 +30,14 @@ public final class MessageDigest {
             preconditionFailure("EVP_DigestInit_ex2 failed for a fetched algorithm")
         }
         self.context = context
+        self.algorithm = algorithm
+    }
+
+    /// Starts a new computation with the same algorithm, keeping the context's memory.
+    public func reset() {
+        guard EVP_DigestInit_ex2(context, algorithm.fetched, nil) == 1 else {
+            preconditionFailure("EVP_DigestInit_ex2 failed for a fetched algorithm")
+        }
     }
 
     deinit { EVP_MD_CTX_free(context) }

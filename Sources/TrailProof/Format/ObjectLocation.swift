@@ -1,3 +1,5 @@
+import Glibc
+
 /// Where an object lives: a bucket and an S3 key.
 ///
 /// Keys are S3 keys, not paths. ``validated(bucket:key:)`` refuses the keys that a path-based
@@ -23,6 +25,20 @@ public struct ObjectLocation: Hashable, Comparable, Sendable, CustomStringConver
         (lhs.bucket, lhs.key) < (rhs.bucket, rhs.key)
     }
 
+    /// Whether key `a` comes before `b` in S3's order: by their UTF-8 bytes (String's own order
+    /// compares Unicode canonical forms, which differs).
+    public static func precedesInS3Order(_ a: String, _ b: String) -> Bool {
+        var a = a
+        var b = b
+        return a.withUTF8 { left in
+            b.withUTF8 { right in
+                let common = min(left.count, right.count)
+                let order = common == 0 ? 0 : memcmp(left.baseAddress!, right.baseAddress!, common)
+                return order != 0 ? order < 0 : left.count < right.count
+            }
+        }
+    }
+
     /// A location whose bucket and key both pass ``validateBucket(_:)`` and ``validateKey(_:)``.
     public static func validated(bucket: String, key: String) throws -> ObjectLocation {
         try validateBucket(bucket)
@@ -33,14 +49,23 @@ public struct ObjectLocation: Hashable, Comparable, Sendable, CustomStringConver
     /// Accepts S3 bucket names, including legacy ones (upper case, underscores): 3 to 255 of
     /// `A-Z a-z 0-9 . _ -`, starting and ending with a letter or digit.
     public static func validateBucket(_ bucket: String) throws {
-        let bytes = Array(bucket.utf8)
+        let bytes = bucket.utf8
         func isAlphanumeric(_ byte: UInt8) -> Bool {
             (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
                 || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
         }
-        guard (3...255).contains(bytes.count), isAlphanumeric(bytes.first!), isAlphanumeric(bytes.last!),
-            bytes.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }),
-            !bucket.contains("..")
+        // One pass: allowed bytes, and no ".." (every read checks its bucket).
+        var previous: UInt8 = 0
+        var allowed = true
+        for byte in bytes {
+            let dot = byte == UInt8(ascii: ".")
+            if !(isAlphanumeric(byte) || dot || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")) || (dot && previous == byte) {
+                allowed = false
+                break
+            }
+            previous = byte
+        }
+        guard allowed, (3...255).contains(bytes.count), isAlphanumeric(bytes.first!), isAlphanumeric(previous)
         else {
             throw TrailProofError(
                 .invalidObjectKey,
@@ -57,7 +82,7 @@ public struct ObjectLocation: Hashable, Comparable, Sendable, CustomStringConver
         }
         guard !key.isEmpty else { throw refuse("it is empty") }
         guard key.utf8.count <= 1024 else { throw refuse("it is longer than 1024 bytes") }
-        guard !key.hasPrefix("/") else { throw refuse("it starts with '/'") }
+        guard key.utf8.first != UInt8(ascii: "/") else { throw refuse("it starts with '/'") }
         // One pass over the bytes: forbidden bytes first, then the first bad segment.
         var segmentLength = 0
         var segmentDots = 0

@@ -65,7 +65,9 @@ public struct StrictJSONParser {
     private mutating func parseObject(depth: Int) throws(Failure) -> JSONValue {
         position += 1
         var members: [(key: String, value: JSONValue)] = []
+        // Duplicate names: a scan of the few members most objects have, a set beyond that.
         var seen = Set<String>()
+        let scanLimit = 8
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
@@ -78,7 +80,9 @@ public struct StrictJSONParser {
             }
             let keyOffset = position
             let key = try parseString()
-            guard seen.insert(key).inserted else {
+            if members.count == scanLimit { seen = Set(members.map(\.key)) }
+            let duplicate = members.count < scanLimit ? members.contains { $0.key == key } : !seen.insert(key).inserted
+            guard !duplicate else {
                 throw Failure(reason: "duplicate key \"\(key)\"", offset: keyOffset)
             }
             skipWhitespace()

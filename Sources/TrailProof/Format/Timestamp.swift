@@ -122,15 +122,27 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Parses `YYYYMMDDTHHMMSSZ` (digest keys) or `YYYYMMDDTHHMMZ` (log keys).
     public init?(compact text: String) {
-        var scanner = DigitScanner(Array(text.utf8))
-        guard let year = scanner.number(digits: 4), let month = scanner.number(digits: 2),
-            let day = scanner.number(digits: 2), scanner.take("T"),
-            let hour = scanner.number(digits: 2), let minute = scanner.number(digits: 2)
+        var text = text
+        guard let parsed = text.withUTF8({ Self(compactUTF8: $0) }) else { return nil }
+        self = parsed
+    }
+
+    /// ``init(compact:)`` on UTF-8 bytes, for parsing keys without making strings.
+    init?(compactUTF8 bytes: UnsafeBufferPointer<UInt8>) {
+        func number(_ start: Int, _ count: Int) -> Int? {
+            var value = 0
+            for byte in bytes[start..<start + count] {
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            return value
+        }
+        // YYYYMMDDTHHMMZ or YYYYMMDDTHHMMSSZ
+        guard bytes.count == 14 || bytes.count == 16, bytes[8] == UInt8(ascii: "T"), bytes[bytes.count - 1] == UInt8(ascii: "Z"),
+            let year = number(0, 4), let month = number(4, 2), let day = number(6, 2),
+            let hour = number(9, 2), let minute = number(11, 2), let second = bytes.count == 16 ? number(13, 2) : 0
         else { return nil }
-        var second = 0
-        if let parsedSecond = scanner.number(digits: 2) { second = parsedSecond }
-        guard scanner.take("Z"), scanner.atEnd, (1...12).contains(month), day >= 1,
-            day <= Self.daysIn(month: month, year: year), hour < 24, minute < 60, second < 60
+        guard (1...12).contains(month), day >= 1, day <= Self.daysIn(month: month, year: year), hour < 24, minute < 60, second < 60
         else { return nil }
         self.init(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
     }

@@ -49,6 +49,8 @@ public struct TrailLocation: Hashable, Sendable {
         let accountRoot = (cleanPrefix.map { $0 + "/" } ?? "") + "AWSLogs/" + (organizationID.map { $0 + "/" } ?? "") + accountID + "/"
         logPrefix = accountRoot + "CloudTrail/\(region)/"
         digestPrefix = accountRoot + "CloudTrail-Digest/\(region)/"
+        logNameHead = "\(accountID)_CloudTrail_\(region)_"
+        digestNameHead = "\(accountID)_CloudTrail-Digest_\(region)_"
     }
 
     /// Region names: lowercase letters, digits and hyphens, starting with a letter.
@@ -75,6 +77,12 @@ public struct TrailLocation: Hashable, Sendable {
     /// `…/CloudTrail/REGION/`: every log file of this account and region is below it.
     public let logPrefix: String
 
+    /// `ACCOUNT_CloudTrail_REGION_`: how every log file name of this account and region begins.
+    private let logNameHead: String
+
+    /// `ACCOUNT_CloudTrail-Digest_REGION_`: how every digest name of this account and region begins.
+    private let digestNameHead: String
+
     /// `…/CloudTrail-Digest/REGION/`: every digest of this account and region is below it.
     public let digestPrefix: String
 
@@ -92,41 +100,70 @@ public struct TrailLocation: Hashable, Sendable {
 
     /// The delivery time of a log key of this account and region, or nil if the key is not one.
     public func logDeliveryTime(ofKey key: String) -> Timestamp? {
-        guard key.hasPrefix(logPrefix), key.hasSuffix(".json.gz") else { return nil }
-        let rest = key.dropFirst(logPrefix.count).dropLast(".json.gz".count)
-        let parts = rest.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
-        let name = parts[3]
-        let head = "\(accountID)_CloudTrail_\(region)_"
-        guard name.hasPrefix(head) else { return nil }
-        let tail = name.dropFirst(head.count)
-        // YYYYMMDDTHHMMZ_UNIQUE16
-        guard tail.count == 14 + 1 + 16, tail[tail.index(tail.startIndex, offsetBy: 14)] == "_" else { return nil }
-        let unique = tail.suffix(16)
-        guard unique.utf8.allSatisfy({ (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) }),
-            let time = Timestamp(compact: String(tail.prefix(14)))
-        else { return nil }
-        guard parts[0...2].joined(separator: "/") == time.datePath else { return nil }
-        return time
+        // PREFIX YYYY/MM/DD/ ACCOUNT_CloudTrail_REGION_ YYYYMMDDTHHMMZ _ UNIQUE16 .json.gz, checked
+        // byte by byte: a run checks every listed log's key.
+        let head = logNameHead.utf8
+        let prefix = logPrefix.utf8
+        var key = key
+        return key.withUTF8 { bytes -> Timestamp? in
+            let nameStart = prefix.count + 11
+            let timeStart = nameStart + head.count
+            guard bytes.count == timeStart + 14 + 1 + 16 + 8, bytes.starts(with: prefix),
+                bytes[nameStart...].starts(with: head), bytes[(bytes.count - 8)...].elementsEqual(".json.gz".utf8),
+                bytes[timeStart + 14] == UInt8(ascii: "_"),
+                bytes[(timeStart + 15)..<(bytes.count - 8)].allSatisfy({
+                    (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0)
+                })
+            else { return nil }
+            // The folder YYYY/MM/DD/ is the date of the name's time.
+            let folder = prefix.count
+            for (offset, timeOffset) in [(0, 0), (1, 1), (2, 2), (3, 3), (5, 4), (6, 5), (8, 6), (9, 7)]
+            where bytes[folder + offset] != bytes[timeStart + timeOffset] {
+                return nil
+            }
+            guard bytes[folder + 4] == UInt8(ascii: "/"), bytes[folder + 7] == UInt8(ascii: "/"), bytes[folder + 10] == UInt8(ascii: "/")
+            else { return nil }
+            return Timestamp(compactUTF8: UnsafeBufferPointer(rebasing: bytes[timeStart..<(timeStart + 14)]))
+        }
     }
 
     /// The end time in a digest key of this location's trail (exactly as aws-cli matches
     /// keys), with whether it is a backfill digest, or nil if the key is not one.
     public func digestEndTime(ofKey key: String, trailName: String, homeRegion: String) -> (end: Timestamp, backfill: Bool)? {
-        guard key.hasPrefix(digestPrefix) else { return nil }
-        let rest = key.dropFirst(digestPrefix.count)
-        let parts = rest.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts[0...2].allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { (48...57).contains($0) } })
-        else { return nil }
-        var name = parts[3]
-        let backfill = name.hasSuffix("_backfill.json.gz")
-        guard name.hasSuffix(".json.gz") else { return nil }
-        name = name.dropLast(backfill ? "_backfill.json.gz".count : ".json.gz".count)
-        let head = "\(accountID)_CloudTrail-Digest_\(region)_\(trailName)_\(homeRegion)_"
-        guard name.hasPrefix(head), let end = Timestamp(compact: String(name.dropFirst(head.count))),
-            name.count - head.count == 16
-        else { return nil }
-        return (end, backfill)
+        // PREFIX D+/D+/D+/ ACCOUNT_CloudTrail-Digest_REGION_TRAIL_HOME_ YYYYMMDDTHHMMSSZ [_backfill] .json.gz,
+        // checked byte by byte: the walk and the coverage check parse every listed digest key.
+        var key = key
+        var trailName = trailName
+        var homeRegion = homeRegion
+        return key.withUTF8 { bytes -> (end: Timestamp, backfill: Bool)? in
+            let prefix = digestPrefix.utf8
+            guard bytes.starts(with: prefix) else { return nil }
+            // Three folders of one or more digits.
+            var position = prefix.count
+            for _ in 0..<3 {
+                let folderStart = position
+                while position < bytes.count, (48...57).contains(bytes[position]) { position += 1 }
+                guard position > folderStart, position < bytes.count, bytes[position] == UInt8(ascii: "/") else { return nil }
+                position += 1
+            }
+            var name = bytes[position...]
+            let backfill = name.reversed().starts(with: "_backfill.json.gz".utf8.reversed())
+            guard name.reversed().starts(with: ".json.gz".utf8.reversed()) else { return nil }
+            name = name.dropLast(backfill ? "_backfill.json.gz".utf8.count : ".json.gz".utf8.count)
+            func take(_ part: UnsafeBufferPointer<UInt8>, then separator: UInt8) -> Bool {
+                guard name.starts(with: part) else { return false }
+                name = name.dropFirst(part.count)
+                guard name.first == separator else { return false }
+                name = name.dropFirst()
+                return true
+            }
+            // ACCOUNT_CloudTrail-Digest_REGION_ is fixed for this location.
+            guard name.starts(with: digestNameHead.utf8) else { return nil }
+            name = name.dropFirst(digestNameHead.utf8.count)
+            let parts = trailName.withUTF8 { trail in homeRegion.withUTF8 { home in take(trail, then: 95) && take(home, then: 95) } }
+            guard parts, name.count == 16, let end = Timestamp(compactUTF8: UnsafeBufferPointer(rebasing: name)) else { return nil }
+            return (end, backfill)
+        }
     }
 
     /// The `YYYYMMDDTHHMMSSZ` end time at the end of a digest key, whatever its trail.

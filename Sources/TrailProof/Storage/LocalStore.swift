@@ -80,12 +80,11 @@ public struct LocalStore: ObjectStore {
         }
         var keys: [String] = []
         try collectKeys(in: directory, path: basePath, namePrefix: segments.last ?? "", into: &keys)
-        let startAfterBytes = startAfter.map { Array($0.utf8) }
-        var sorted = keys.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
-        if let startAfterBytes {
-            sorted.removeAll { !startAfterBytes.lexicographicallyPrecedes($0) }
+        if let startAfter {
+            keys.removeAll { !ObjectLocation.precedesInS3Order(startAfter, $0) }
         }
-        return sorted.map { String(decoding: $0, as: UTF8.self) }
+        keys.sort(by: ObjectLocation.precedesInS3Order)
+        return keys
     }
 
     /// Adds every file below `directory` (closing it) whose first-level name starts with
@@ -103,16 +102,22 @@ public struct LocalStore: ObjectStore {
                 String(validatingCString: raw.bindMemory(to: CChar.self).baseAddress!)
             }
             guard let name, name != ".", name != "..", name.hasPrefix(namePrefix) else { continue }
-            var info = stat()
-            guard fstatat(dirfd(stream), name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
-            switch info.st_mode & S_IFMT {
-            case S_IFDIR:
+            // The entry's type as the folder records it (no stat per file); a file system that
+            // does not record it is asked.
+            var isDirectory = entry.pointee.d_type == UInt8(DT_DIR)
+            if entry.pointee.d_type == UInt8(DT_UNKNOWN) {
+                var info = stat()
+                guard fstatat(dirfd(stream), name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
+                isDirectory = info.st_mode & S_IFMT == S_IFDIR
+            }
+            switch isDirectory {
+            case true:
                 let child = openat(dirfd(stream), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
                 guard child >= 0 else {
                     throw TrailProofError(.storageFailure, "cannot open \(root)/\(path)\(name): \(errnoText())")
                 }
                 try collectKeys(in: child, path: path + name + "/", namePrefix: "", into: &keys)
-            default:
+            case false:
                 keys.append(path + name)
             }
         }
@@ -131,6 +136,12 @@ public struct LocalStore: ObjectStore {
 
     public func readObject(_ location: ObjectLocation, chunk: (UnsafeRawBufferPointer) throws -> Void) async throws {
         try readFile(objectPath(location), for: location, chunk: chunk)
+    }
+
+    public func readObject(
+        _ location: ObjectLocation, using buffer: UnsafeMutableRawBufferPointer, chunk: (UnsafeRawBufferPointer) throws -> Void
+    ) async throws {
+        try readFile(objectPath(location), for: location, into: buffer, chunk: chunk)
     }
 
     /// The user metadata stored beside an object; empty when it has none.
@@ -170,13 +181,20 @@ public struct LocalStore: ObjectStore {
     private func readFile(
         _ path: [String], for location: ObjectLocation, what: String = "", chunk: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
+        defer { buffer.deallocate() }
+        try readFile(path, for: location, what: what, into: buffer, chunk: chunk)
+    }
+
+    private func readFile(
+        _ path: [String], for location: ObjectLocation, what: String = "", into buffer: UnsafeMutableRawBufferPointer,
+        chunk: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        precondition(buffer.count > 0, "a read buffer must not be empty")
         let file = try openForReading(path, for: location, what: what)
         defer { close(file) }
-        let bufferSize = 256 * 1024
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
-        defer { buffer.deallocate() }
         while true {
-            let count = read(file, buffer.baseAddress, bufferSize)
+            let count = read(file, buffer.baseAddress, buffer.count)
             if count < 0 {
                 if errno == EINTR { continue }
                 throw TrailProofError(.storageFailure, "cannot read \(what)\(location.uri) in \(displayName): \(errnoText())")

@@ -31,6 +31,12 @@ public protocol ObjectStore: Sendable {
     /// Streams the object's bytes in chunks to `chunk`; memory does not grow with its size.
     func readObject(_ location: ObjectLocation, chunk: (UnsafeRawBufferPointer) throws -> Void) async throws
 
+    /// ``readObject(_:chunk:)`` reading into the caller's `buffer` where the store reads into
+    /// memory it owns (a local file), so that a worker reading thousands of small objects
+    /// allocates its buffer once. The chunks may also come from elsewhere (a network body).
+    func readObject(_ location: ObjectLocation, using buffer: UnsafeMutableRawBufferPointer, chunk: (UnsafeRawBufferPointer) throws -> Void)
+        async throws
+
     /// How many objects to read at once by default: the processors for a local store, more
     /// for a network store.
     var preferredConcurrency: Int { get }
@@ -52,6 +58,12 @@ extension ObjectStore {
     public var preferredConcurrency: Int { ProcessorCount.active }
 
     public var preferredBatchSize: Int { 1 }
+
+    public func readObject(
+        _ location: ObjectLocation, using buffer: UnsafeMutableRawBufferPointer, chunk: (UnsafeRawBufferPointer) throws -> Void
+    ) async throws {
+        try await readObject(location, chunk: chunk)
+    }
 
     /// The whole object with its metadata, up to ``StoredObject/defaultMaximumSize``.
     public func getObject(_ location: ObjectLocation) async throws -> StoredObject {

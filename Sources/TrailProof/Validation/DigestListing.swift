@@ -15,13 +15,12 @@ struct DigestListing: Sendable {
 
     /// The keys that sort after `marker`, as a listing with `start-after` returns them.
     func keys(after marker: String) -> ArraySlice<String> {
-        let markerBytes = Array(marker.utf8)
         // S3 order is the order of the keys' UTF-8 bytes; binary search for the first key after the marker.
         var low = 0
         var high = keys.count
         while low < high {
             let middle = (low + high) / 2
-            if markerBytes.lexicographicallyPrecedes(Array(keys[middle].utf8)) { high = middle } else { low = middle + 1 }
+            if ObjectLocation.precedesInS3Order(marker, keys[middle]) { high = middle } else { low = middle + 1 }
         }
         return keys[low...]
     }

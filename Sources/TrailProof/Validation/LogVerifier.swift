@@ -1,9 +1,34 @@
-/// Checks one log file against its digest entry: streams it from the store through gunzip
-/// and SHA-256 (memory does not grow with its size) and compares the hash.
-struct LogVerifier: Sendable {
-    let store: any ObjectStore
+import Synchronization
 
+/// Checks log files against their digest entries: streams each from the store through gunzip
+/// and SHA-256 (memory does not grow with its size) and compares the hash.
+///
+/// A run verifies thousands of small files, so the inflater, the hasher and the read buffer are
+/// made once per worker and reused: a pool keeps as many as there are batches in flight.
+final class LogVerifier: Sendable {
+    let store: any ObjectStore
+    private let idle = Mutex<[Worker]>([])
+
+    init(store: any ObjectStore) {
+        self.store = store
+    }
+
+    /// The verdicts of `entries`, in their order, read one after another by one worker.
+    func verify(_ entries: some Collection<DigestFile.LogFileEntry>) async -> [Verdict] {
+        let worker = idle.withLock { $0.popLast() } ?? Worker()
+        var verdicts: [Verdict] = []
+        verdicts.reserveCapacity(entries.count)
+        for entry in entries { verdicts.append(await verify(entry, with: worker)) }
+        idle.withLock { $0.append(worker) }
+        return verdicts
+    }
+
+    /// The verdict of one log file.
     func verify(_ entry: DigestFile.LogFileEntry) async -> Verdict {
+        await verify(CollectionOfOne(entry))[0]
+    }
+
+    private func verify(_ entry: DigestFile.LogFileEntry, with worker: Worker) async -> Verdict {
         let object = entry.location
         do {
             try ObjectLocation.validateBucket(object.bucket)
@@ -13,10 +38,12 @@ struct LogVerifier: Sendable {
         } catch {
             return .invalid(Finding(.unsafeKey, "\(error)"))
         }
-        let inflater = GzipInflater()
-        let hasher = MessageDigest(.sha256)
+        let inflater = worker.inflater
+        let hasher = worker.hasher
+        inflater.reset()
+        hasher.reset()
         do {
-            try await store.readObject(object) { chunk in
+            try await store.readObject(object, using: worker.buffer) { chunk in
                 try inflater.feed(chunk) { hasher.update($0) }
             }
         } catch let error as GzipInflater.FormatError {
@@ -37,5 +64,17 @@ struct LogVerifier: Sendable {
         case .trailingData(let count):
             return .invalid(Finding(.dataAfterGzipStream, "data after the end of the gzip stream", detail: "\(count) bytes"))
         }
+    }
+
+    /// What one worker reuses from file to file.
+    ///
+    /// `@unchecked Sendable`: a worker is used by one task at a time; the pool hands it out
+    /// under its lock and takes it back when the batch is done.
+    private final class Worker: @unchecked Sendable {
+        let inflater = GzipInflater()
+        let hasher = MessageDigest(.sha256)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
+
+        deinit { buffer.deallocate() }
     }
 }

@@ -117,12 +117,8 @@ public struct TrailValidator: Sendable {
                             let index = count
                             count += batch.count
                             group.addTask {
-                                var events: [ValidationEvent] = []
-                                for entry in batch {
-                                    events.append(
-                                        .log(location: entry.location, verdict: placed(await verifier.verify(entry), entry, listedBy: valid)))
-                                }
-                                return (index, events)
+                                let verdicts = await verifier.verify(batch)
+                                return (index, zip(batch, verdicts).map { .log(location: $0.location, verdict: placed($1, $0, listedBy: valid)) })
                             }
                             inFlight += 1
                         }

@@ -70,6 +70,42 @@ struct FormatTests {
         }
     }
 
+    @Test("Keys are read byte by byte: a canonically equivalent prefix or trail name is another place")
+    func keysAreBytes() throws {
+        // "café" precomposed in the location; the keys spell it with a combining accent. S3 holds
+        // them as different objects, so they are not this trail's files.
+        let location = try TrailLocation(bucket: "b-1", prefix: "caf\u{e9}", organizationID: nil, accountID: "111122223333", region: "eu-west-1")
+        let other = try TrailLocation(bucket: "b-1", prefix: "cafe\u{301}", organizationID: nil, accountID: "111122223333", region: "eu-west-1")
+        let time = Timestamp(year: 2026, month: 1, day: 2, hour: 3, minute: 4)
+        let log = other.logKey(deliveredAt: time, unique: "ABCDEFGHIJ012345")
+        let digest = other.digestKey(trailName: "t-1", homeRegion: "us-east-1", endTime: time)
+        #expect(other.logDeliveryTime(ofKey: log) == time)
+        #expect(other.digestEndTime(ofKey: digest, trailName: "t-1", homeRegion: "us-east-1")?.end == time)
+        #expect(location.logDeliveryTime(ofKey: log) == nil)
+        #expect(location.digestEndTime(ofKey: digest, trailName: "t-1", homeRegion: "us-east-1") == nil)
+        // The name's other parts are checked too.
+        let good = location.logKey(deliveredAt: time, unique: "ABCDEFGHIJ012345")
+        #expect(location.logDeliveryTime(ofKey: good) == time)
+        for bad in [
+            good.replacingOccurrences(of: "ABCDEFGHIJ012345", with: "ABCDEFGHIJ01234-"),
+            good.replacingOccurrences(of: "ABCDEFGHIJ012345", with: "ABCDEFGHIJ0123456"),
+            good.replacingOccurrences(of: "T0304Z", with: "T0360Z"),
+            good.replacingOccurrences(of: "2026/01/02/", with: "2026/01/02/x/"),
+            good.replacingOccurrences(of: ".json.gz", with: ".json"),
+            good.replacingOccurrences(of: "_CloudTrail_", with: "_CloudTrail-Digest_"),
+        ] {
+            #expect(location.logDeliveryTime(ofKey: bad) == nil, "\(bad)")
+        }
+        let goodDigest = location.digestKey(trailName: "t-1", homeRegion: "us-east-1", endTime: time)
+        for bad in [
+            goodDigest.replacingOccurrences(of: "030400Z", with: "0304Z"),
+            goodDigest.replacingOccurrences(of: "2026/01/02/", with: "2026/01/x/"),
+            goodDigest.replacingOccurrences(of: "_us-east-1_", with: "_us-east-2_"),
+        ] {
+            #expect(location.digestEndTime(ofKey: bad, trailName: "t-1", homeRegion: "us-east-1") == nil, "\(bad)")
+        }
+    }
+
     @Test("Trail ARNs are read as aws-cli reads them")
     func trailARN() throws {
         let arn = try TrailARN("arn:aws-cn:cloudtrail:cn-north-1:111122223333:trail/my.trail")

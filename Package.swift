@@ -27,10 +27,11 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        .target(name: "CBuildInfo"),
         .target(
             name: "TrailProof",
             dependencies: [
-                "COpenSSLCrypto", "CZlib", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "CBuildInfo", "COpenSSLCrypto", "CZlib", .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             exclude: ["Reporting/Schemas"],
             swiftSettings: strictSettings

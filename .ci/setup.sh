@@ -38,3 +38,5 @@ if [ "${#absent[@]}" -gt 0 ]; then
     python3 -m pip install --quiet --disable-pip-version-check "${absent[@]}" \
         || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "${absent[@]}"
 fi
+
+source "$(dirname "${BASH_SOURCE[0]}")/record-commit.sh"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command: sets up, builds with no warnings allowed in the project's own code, checks
-# formatting, runs every test (the aws-cli parity tests need ../shared beside the repository), then
-# runs each fuzz target for 60 s (TRAILPROOF_FUZZ_SECONDS).
+# formatting, runs every test (the aws-cli parity tests need ../shared beside the repository), builds
+# and checks the release archive, then runs each fuzz target for 60 s (TRAILPROOF_FUZZ_SECONDS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source .ci/setup.sh
@@ -37,6 +37,8 @@ seaweedfs_start "$servers/main"
 set +e
 swift test --skip-build 2>&1 | grep --line-buffered -v '^◇ '
 status=${PIPESTATUS[0]}
+# The release archive, built and checked as a user unpacks it.
+archive=$(bash .ci/package.sh | tail -1) && bash .ci/test-archive.sh "$archive" || status=1
 # The fuzz targets (libFuzzer), each for a bounded time from its seed corpus; a crash fails the run.
 bash fuzz/run.sh "${TRAILPROOF_FUZZ_SECONDS:-60}" || status=1
 set -e

@@ -22,9 +22,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-build=${BUILD:-release}
-swift build -c "$build" --product trailproof >/dev/null
-tp=.build/$build/trailproof
+if [ "${BUILD:-release}" = release ]; then
+    tp=$(bash .ci/build-release.sh 2>"$work/build.log") || { cat "$work/build.log" >&2; exit 1; }
+else
+    swift build -c "$BUILD" --product trailproof >/dev/null
+    tp=.build/$BUILD/trailproof
+fi
 keys=keys/test-keyring
 seaweedfs_start "$work/server" >/dev/null
 export AWS_ACCESS_KEY_ID=$TRAILPROOF_S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$TRAILPROOF_S3_SECRET_KEY AWS_REGION=us-east-1

@@ -12,8 +12,7 @@ which=${1:-both}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 source .ci/setup.sh
-swift build -c release --product trailproof >/dev/null
-tp=.build/release/trailproof
+tp=$(bash .ci/build-release.sh 2>"$work/build.log") || { cat "$work/build.log" >&2; exit 1; }
 keys=keys/test-keyring
 cc -O2 -o "$work/reference" bench/reference.c -lz -lcrypto -lpthread
 

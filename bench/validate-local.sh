@@ -11,8 +11,7 @@ records=${2:-4000}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-swift build -c release --product trailproof >/dev/null
-tp=.build/release/trailproof
+tp=$(bash .ci/build-release.sh 2>"$work/build.log") || { cat "$work/build.log" >&2; exit 1; }
 keys=keys/test-keyring
 location="--store $work/store --bucket bench-bucket --account-id 111122223333 --region us-east-1"
 

@@ -12,8 +12,7 @@ per_hour=${3:-12}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 source .ci/setup.sh
-swift build -c release --product trailproof >/dev/null
-tp=.build/release/trailproof
+tp=$(bash .ci/build-release.sh 2>"$work/build.log") || { cat "$work/build.log" >&2; exit 1; }
 keys=keys/test-keyring
 python3 - "$work/doc.json" <<'PY'
 import json, sys

@@ -12,8 +12,7 @@ source .ci/setup.sh
 source .ci/seaweedfs.sh
 trap 'seaweedfs_stop; rm -rf "$work"' EXIT
 
-swift build -c release --product trailproof >/dev/null
-tp=.build/release/trailproof
+tp=$(bash .ci/build-release.sh 2>"$work/build.log") || { cat "$work/build.log" >&2; exit 1; }
 keys=keys/test-keyring
 seaweedfs_start "$work/server" >/dev/null
 export AWS_ACCESS_KEY_ID=$TRAILPROOF_S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$TRAILPROOF_S3_SECRET_KEY AWS_REGION=us-east-1

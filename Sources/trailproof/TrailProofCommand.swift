@@ -18,6 +18,7 @@ struct TrailProofCommand: AsyncParsableCommand {
             found nothing INVALID but some objects UNVERIFIED or UNREADABLE; 5 validate-logs \
             found nothing to validate.
             """,
+        version: "trailproof \(BuildInfo.description)",
         subcommands: [
             KeysCommand.self, DeliverCommand.self, DigestCommand.self, ValidateLogsCommand.self, MirrorCommand.self, DemoCommand.self,
         ]

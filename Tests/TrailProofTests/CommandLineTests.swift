@@ -35,6 +35,17 @@ struct CommandLineTests {
         #expect(help.status == 0 && help.standardOutput.contains("validate-logs"))
     }
 
+    @Test("--version names the version and the commit the project's scripts built it from")
+    func version() throws {
+        let result = try trailproof(["--version"])
+        #expect(result.status == 0, "\(result)")
+        let head = try run("git", ["-C", TestEnvironment.repositoryRoot.path, "rev-parse", "HEAD"]).standardOutput
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        // .ci/test.sh records the commit before it builds; "-dirty" marks uncommitted changes.
+        #expect(result.standardOutput.hasPrefix("trailproof \(BuildInfo.version) (commit \(head)"), "\(result)")
+        #expect(result.standardOutput.hasSuffix(")\n"), "\(result)")
+    }
+
     @Test("deliver reads standard input and refuses a malformed file by name, writing nothing")
     func deliver() throws {
         let folder = try TestEnvironment.temporaryFolder()

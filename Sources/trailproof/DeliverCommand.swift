@@ -22,7 +22,7 @@ struct DeliverCommand: AsyncParsableCommand {
     var files: [String]
 
     func run() async throws {
-        let store = try storeOptions.openStore(create: true)
+        let store = try await storeOptions.openStore(create: true)
         let time = try at.map { try parseTime($0, option: "--at") } ?? Timestamp.now()
         var inputs: [LogDelivery.Input] = []
         for file in files {

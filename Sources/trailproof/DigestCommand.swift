@@ -32,7 +32,7 @@ struct DigestCommand: AsyncParsableCommand {
     var restart = false
 
     func run() async throws {
-        let store = try storeOptions.openStore(create: true)
+        let store = try await storeOptions.openStore(create: true)
         let location = try locationOptions.location()
         let producer = try DigestProducer(
             store: store, location: location, trailName: trailName, homeRegion: homeRegion ?? location.region,

@@ -32,8 +32,8 @@ struct MirrorCommand: AsyncParsableCommand {
     @OptionGroup var s3: S3Options
 
     func run() async throws {
-        let source: any ObjectStore = from == "s3" ? try s3.openStore() : try LocalStore(root: from)
-        let destination: any ObjectStore = to == "s3" ? try s3.openStore() : try LocalStore.create(root: to)
+        let source: any ObjectStore = from == "s3" ? try await s3.openStore() : try LocalStore(root: from)
+        let destination: any ObjectStore = to == "s3" ? try await s3.openStore() : try LocalStore.create(root: to)
         let mirror = try StoreMirror(source: source, destination: destination, bucket: bucket, prefix: prefix, jobs: jobs)
         var counts: [String: Int] = [:]
         _ = try await mirror.run { location, outcome in

@@ -13,11 +13,11 @@ struct StoreOptions: ParsableArguments {
     @OptionGroup var s3: S3Options
 
     /// The store: local when `--store DIR`, else S3.
-    func openStore(create: Bool) throws -> any ObjectStore {
+    func openStore(create: Bool) async throws -> any ObjectStore {
         if let store, store != "s3" {
             return create ? try LocalStore.create(root: store) : try LocalStore(root: store)
         }
-        return try s3.openStore()
+        return try await s3.openStore()
     }
 }
 
@@ -47,8 +47,8 @@ struct S3Options: ParsableArguments {
         guard (1...3600).contains(s3ReadTimeout) else { throw ValidationError("--s3-read-timeout must be between 1 and 3600 seconds") }
     }
 
-    func openStore() throws -> S3Store {
-        var configuration = try S3Configuration.resolve(endpoint: endpointUrl, region: s3Region, addressing: addressingStyle, profile: profile)
+    func openStore() async throws -> S3Store {
+        var configuration = try await S3Configuration.resolve(endpoint: endpointUrl, region: s3Region, addressing: addressingStyle, profile: profile)
         configuration.maxAttempts = s3MaxAttempts
         configuration.readTimeout = s3ReadTimeout
         return S3Store(configuration: configuration)

@@ -117,7 +117,7 @@ struct ValidateLogsCommand: AsyncParsableCommand {
         let trail = base.trail
         base.signatures = try signatures.map(Self.readSignatures) ?? [:]
         let keys = try PublicKeyList(contentsOfFile: publicKeys)
-        let store = try storeOptions.openStore(create: false)
+        let store = try await storeOptions.openStore(create: false)
         let savedState = try state.map { try ValidationState(contentsOfFile: $0) }
         let scope: ValidationSession.Scope =
             switch (allAccounts, allRegions) {

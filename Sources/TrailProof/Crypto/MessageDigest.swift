@@ -5,15 +5,18 @@ public import Foundation
 ///
 /// Not thread-safe: one hasher per task. The algorithm objects are fetched once per process.
 public final class MessageDigest {
-    /// The algorithms TrailProof needs: SHA-256 for hashes and signatures, MD5 for key fingerprints.
+    /// The algorithms TrailProof needs: SHA-256 for hashes and signatures, MD5 for key
+    /// fingerprints, SHA-1 only to name the AWS SSO token cache file as the AWS tools do.
     public enum Algorithm: Sendable {
         case sha256
         case md5
+        case sha1
 
         fileprivate var fetched: OpaquePointer {
             switch self {
             case .sha256: return FetchedAlgorithms.shared.sha256
             case .md5: return FetchedAlgorithms.shared.md5
+            case .sha1: return FetchedAlgorithms.shared.sha1
             }
         }
     }
@@ -73,6 +76,13 @@ public final class MessageDigest {
         Hex.encode(sha256(bytes))
     }
 
+    /// The lowercase hex digest of `bytes` with `algorithm`.
+    public static func hex<Bytes: ContiguousBytes>(_ algorithm: Algorithm, _ bytes: Bytes) -> String {
+        let digest = MessageDigest(algorithm)
+        digest.update(bytes)
+        return Hex.encode(digest.finish())
+    }
+
     /// The lowercase hex MD5 of `bytes`, as CloudTrail computes public key fingerprints.
     public static func md5Hex<Bytes: ContiguousBytes>(_ bytes: Bytes) -> String {
         let digest = MessageDigest(.md5)
@@ -89,12 +99,16 @@ private final class FetchedAlgorithms: @unchecked Sendable {
     static let shared = FetchedAlgorithms()
     let sha256: OpaquePointer
     let md5: OpaquePointer
+    let sha1: OpaquePointer
 
     private init() {
-        guard let sha256 = EVP_MD_fetch(nil, "SHA256", nil), let md5 = EVP_MD_fetch(nil, "MD5", nil) else {
-            preconditionFailure("OpenSSL default provider lacks SHA256 or MD5: \(openSSLFailure("EVP_MD_fetch"))")
+        guard let sha256 = EVP_MD_fetch(nil, "SHA256", nil), let md5 = EVP_MD_fetch(nil, "MD5", nil),
+            let sha1 = EVP_MD_fetch(nil, "SHA1", nil)
+        else {
+            preconditionFailure("OpenSSL default provider lacks SHA256, MD5 or SHA1: \(openSSLFailure("EVP_MD_fetch"))")
         }
         self.sha256 = sha256
         self.md5 = md5
+        self.sha1 = sha1
     }
 }

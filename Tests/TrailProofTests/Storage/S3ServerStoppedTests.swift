@@ -17,7 +17,7 @@ struct S3ServerStoppedTests {
         defer { kill(pid, SIGKILL) }
         let environment = ["AWS_ACCESS_KEY_ID": fields[2], "AWS_SECRET_ACCESS_KEY": fields[3], "AWS_REGION": "us-east-1"]
         let store = S3Store(
-            configuration: try S3Configuration.resolve(endpoint: fields[1], region: "us-east-1", addressing: .path, environment: environment))
+            configuration: try await S3Configuration.resolve(endpoint: fields[1], region: "us-east-1", addressing: .path, environment: environment))
         try await store.createBucket("stop-bucket")
 
         // 800 log files over 8 hours, produced locally and mirrored up.

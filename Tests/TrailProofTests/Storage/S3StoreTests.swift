@@ -14,7 +14,7 @@ struct S3StoreTests {
     @Test("Objects, metadata, listing across pages, no-overwrite and not-found behave as in the local store")
     func roundTrip() async throws {
         let bucket = try await S3TestServer.newBucket("roundtrip")
-        var configuration = try S3TestServer.store().configuration
+        var configuration = try await S3TestServer.store().configuration
         configuration.listPageSize = 3
         let store = S3Store(configuration: configuration)
         let keys = ["a/b/2", "a/b/10", "a/c d+e=f~g", "a/bz", "b", "a/B", "a/b/é"]

@@ -31,9 +31,9 @@ enum S3TestServer {
         }
     }
 
-    static func store() throws -> S3Store {
+    static func store() async throws -> S3Store {
         S3Store(
-            configuration: try S3Configuration.resolve(
+            configuration: try await S3Configuration.resolve(
                 endpoint: try endpoint, region: "us-east-1", addressing: .path, environment: try credentialEnvironment))
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where and how to reach S3 or an S3-compatible server (SeaweedFS, MinIO, Ceph).
-public struct S3Configuration: Hashable, Sendable {
+public struct S3Configuration: Sendable {
     /// How buckets appear in URLs.
     public enum Addressing: String, Hashable, Sendable, CaseIterable {
         /// `https://ENDPOINT/BUCKET/KEY`: what most S3-compatible servers need.
@@ -17,7 +17,8 @@ public struct S3Configuration: Hashable, Sendable {
     public var port: Int?
     public var region: String
     public var addressing: Addressing
-    public var credentials: SigV4Signer.Credentials
+    /// The credentials requests are signed with, refreshed before temporary ones expire.
+    public var credentials: RefreshingCredentials
     /// Attempts per request for throttling, 5xx answers and broken connections.
     public var maxAttempts = 4
     /// Keys per ListObjectsV2 page (nil: the server's default, 1000 on AWS).
@@ -30,6 +31,10 @@ public struct S3Configuration: Hashable, Sendable {
     public var readTimeout: Int64 = 30
 
     public init(endpoint: String?, region: String, addressing: Addressing?, credentials: SigV4Signer.Credentials) throws {
+        try self.init(endpoint: endpoint, region: region, addressing: addressing, credentials: RefreshingCredentials(fixed: credentials))
+    }
+
+    public init(endpoint: String?, region: String, addressing: Addressing?, credentials: RefreshingCredentials) throws {
         self.region = region
         self.credentials = credentials
         if let endpoint {
@@ -76,11 +81,12 @@ public struct S3Configuration: Hashable, Sendable {
     public static func resolve(
         endpoint: String?, region: String?, addressing: Addressing?, profile: String? = nil,
         environment: [String: String]? = nil
-    ) throws -> S3Configuration {
+    ) async throws -> S3Configuration {
         let environment = environment ?? ProcessInfo.processInfo.environment
         let chain = AWSCredentialChain(environment: environment, profile: profile)
         let endpointURL = endpoint ?? environment["AWS_ENDPOINT_URL_S3"] ?? environment["AWS_ENDPOINT_URL"]
         let resolvedRegion = region ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? chain.profileRegion() ?? "us-east-1"
-        return try S3Configuration(endpoint: endpointURL, region: resolvedRegion, addressing: addressing, credentials: try chain.credentials())
+        let credentials = RefreshingCredentials(initial: try await chain.resolve()) { try await chain.resolve() }
+        return try S3Configuration(endpoint: endpointURL, region: resolvedRegion, addressing: addressing, credentials: credentials)
     }
 }

@@ -12,11 +12,9 @@ import Synchronization
 /// backoff; 403, 404 and wrong-region answers become messages that name bucket and key.
 public struct S3Store: ObjectStore {
     public let configuration: S3Configuration
-    private let signer: SigV4Signer
 
     public init(configuration: S3Configuration) {
         self.configuration = configuration
-        signer = SigV4Signer(credentials: configuration.credentials, region: configuration.region, service: "s3")
     }
 
     public var displayName: String { "S3 at \(configuration.endpointDescription)" }
@@ -221,6 +219,7 @@ public struct S3Store: ObjectStore {
         var attempt = 0
         while true {
             attempt += 1
+            let signer = SigV4Signer(credentials: try await configuration.credentials.current(), region: configuration.region, service: "s3")
             let signed = signer.signedHeaders(
                 method: method, path: path, query: query, headers: [("host", configuration.hostHeader(bucket: bucket))] + headers,
                 payloadHash: payloadHash, date: Timestamp.now())
@@ -287,14 +286,14 @@ public struct S3Store: ObjectStore {
             return .init(
                 error: TrailProofError(
                     .storageFailure,
-                    "\(displayName) refused the signature for \(subject) (\(detail)): the secret access key does not match the access key ID \(configuration.credentials.accessKeyID); check AWS_SECRET_ACCESS_KEY or the profile"
+                    "\(displayName) refused the signature for \(subject) (\(detail)): the secret access key does not match the access key ID \(configuration.credentials.latest.keys.accessKeyID); check AWS_SECRET_ACCESS_KEY or the profile"
                 ),
                 s3Code: code)
         case (403, "InvalidAccessKeyId"):
             return .init(
                 error: TrailProofError(
                     .storageFailure,
-                    "\(displayName) does not know access key ID \(configuration.credentials.accessKeyID) (\(detail)); check AWS_ACCESS_KEY_ID or the profile"
+                    "\(displayName) does not know access key ID \(configuration.credentials.latest.keys.accessKeyID) (\(detail)); check AWS_ACCESS_KEY_ID or the profile"
                 ),
                 s3Code: code)
         case (403, _):

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (swiftc -sanitize=fuzzer,address over the library's sources, less
-# the AsyncHTTPClient-based S3 store) and runs each for SECONDS (default 60) from its seed corpus
+# what needs AsyncHTTPClient: the S3 store, its configuration and the credential providers) and runs each for SECONDS (default 60) from its seed corpus
 # in testdata/fuzz/TARGET. Fails when a target crashes; the input is kept in .build-fuzz/crashes.
 #   bash fuzz/run.sh [SECONDS] [TARGET...]
 set -euo pipefail
@@ -13,16 +13,20 @@ if ! command -v swiftc >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swiftc ]; then
 out=.build-fuzz
 mkdir -p "$out/crashes"
 flags=(-swift-version 6 -enable-upcoming-feature ExistentialAny -enable-upcoming-feature InternalImportsByDefault
-       -I Sources/COpenSSLCrypto -I Sources/CZlib -sanitize=fuzzer,address -g -Onone)
-sources=$(find Sources/TrailProof -name '*.swift' ! -name S3Store.swift | sort)
+       -I Sources/COpenSSLCrypto -I Sources/CZlib -I "$out/CBuildInfo" -sanitize=fuzzer,address -g -Onone)
+sources=$(find Sources/TrailProof -name '*.swift' ! -name S3Store.swift ! -name S3Configuration.swift ! -path '*/Storage/Credentials/*' | sort)
 echo "fuzz: building the library and ${#targets[@]} targets (log: $out/build.log)"
 build() { "$@" >> "$out/build.log" 2>&1 || { grep -v "Cannot export local symbol" "$out/build.log" | tail -40 >&2; exit 1; }; }
 : > "$out/build.log"
+# The C target that carries the build's commit: a module map for swiftc, and its object.
+mkdir -p "$out/CBuildInfo"
+printf 'module CBuildInfo {\n    header "%s/Sources/CBuildInfo/include/build_info.h"\n    export *\n}\n' "$(pwd)" > "$out/CBuildInfo/module.modulemap"
+build clang -c Sources/CBuildInfo/build_info.c -I Sources/CBuildInfo/include -o "$out/build_info.o"
 # shellcheck disable=SC2086
 build swiftc "${flags[@]}" -parse-as-library -enable-testing -emit-library -static -emit-module -module-name TrailProof \
     -emit-module-path "$out/TrailProof.swiftmodule" -o "$out/libTrailProof.a" $sources
 for target in "${targets[@]}"; do
-    build swiftc "${flags[@]}" -parse-as-library -I "$out" -L "$out" -lTrailProof "fuzz/$target.swift" \
+    build swiftc "${flags[@]}" -parse-as-library -I "$out" -L "$out" -lTrailProof "fuzz/$target.swift" "$out/build_info.o" \
         -lcrypto -lz -o "$out/$target"
 done
 status=0

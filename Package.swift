@@ -15,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -32,6 +33,7 @@ let package = Package(
             name: "TrailProof",
             dependencies: [
                 "CBuildInfo", "COpenSSLCrypto", "CZlib", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Reporting/Schemas"],
             swiftSettings: strictSettings
@@ -41,12 +43,13 @@ let package = Package(
             dependencies: [
                 "TrailProof",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "TrailProofTests",
-            dependencies: ["TrailProof"],
+            dependencies: ["TrailProof", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
     ]

@@ -1,5 +1,6 @@
 public import ArgumentParser
 import Foundation
+import Logging
 import TrailProof
 
 /// Where the objects are: a local folder, or S3 (the default when no folder is given).
@@ -42,13 +43,35 @@ struct S3Options: ParsableArguments {
     @Option(help: ArgumentHelp("Seconds an S3 connection may stay silent before the request is retried.", valueName: "SECONDS"))
     var s3ReadTimeout: Int64 = 30
 
+    @Flag(
+        help: ArgumentHelp(
+            "Log every S3, STS and credentials request (method, host, path, status, attempt, time), retries and where the credentials came from to standard error; never a secret or a signature. TRAILPROOF_LOG_LEVEL=debug does the same."
+        ))
+    var debug = false
+
     func validate() throws {
         guard (1...20).contains(s3MaxAttempts) else { throw ValidationError("--s3-max-attempts must be between 1 and 20") }
         guard (1...3600).contains(s3ReadTimeout) else { throw ValidationError("--s3-read-timeout must be between 1 and 3600 seconds") }
     }
 
+    /// The level --debug or TRAILPROOF_LOG_LEVEL (trace, debug, info, notice, warning, error, critical) asks for.
+    var logLevel: Logger.Level {
+        get throws {
+            if debug { return .debug }
+            guard let text = ProcessInfo.processInfo.environment["TRAILPROOF_LOG_LEVEL"], !text.isEmpty else { return .warning }
+            guard let level = Logger.Level(rawValue: text.lowercased()) else {
+                throw TrailProofError(
+                    .invalidArgument, "TRAILPROOF_LOG_LEVEL=\(text): use trace, debug, info, notice, warning, error or critical")
+            }
+            return level
+        }
+    }
+
     func openStore() async throws -> S3Store {
-        var configuration = try await S3Configuration.resolve(endpoint: endpointUrl, region: s3Region, addressing: addressingStyle, profile: profile)
+        var logger = Logger(label: "trailproof")
+        logger.logLevel = try logLevel
+        var configuration = try await S3Configuration.resolve(
+            endpoint: endpointUrl, region: s3Region, addressing: addressingStyle, profile: profile, logger: logger)
         configuration.maxAttempts = s3MaxAttempts
         configuration.readTimeout = s3ReadTimeout
         return S3Store(configuration: configuration)

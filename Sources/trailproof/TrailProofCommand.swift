@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import TrailProof
 
 /// `trailproof`: produce and validate CloudTrail-format signed log chains.
@@ -25,6 +26,8 @@ struct TrailProofCommand: AsyncParsableCommand {
     )
 
     static func main() async {
+        // Logs (--debug) go to standard error, never mixed into a report on standard output.
+        LoggingSystem.bootstrap { label in StreamLogHandler.standardError(label: label) }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -62,6 +62,12 @@ struct CredentialProviderTests {
         ]) { $1 }
         let (ours, method) = try await expectSame(home, sameIdentity: true)
         #expect(method == "assume-role-with-web-identity")
+        // --debug shows the STS request and the source, never the token or the secret.
+        let log = CapturedLog()
+        let logged = try await AWSCredentialChain(environment: home.environment, logger: log.logger).resolve()
+        #expect(log.lines.contains { $0.contains("credentials request") && $0.contains("method=POST") && $0.contains("status=200") }, "\(log.lines)")
+        #expect(log.lines.contains { $0.contains("credentials found") && $0.contains("web identity") }, "\(log.lines)")
+        #expect(!log.lines.joined().contains("github-oidc") && !log.lines.joined().contains(logged.keys.secretAccessKey), "\(log.lines)")
         #expect(try CredentialEndpoints.identity(ours.keys).hasSuffix(":assumed-role/ci-audit/gha-run-7"))
 
         var profile = try Home(

@@ -105,6 +105,37 @@ struct S3StoreTests {
         #expect(try S3TestServer.trailproof(["validate-logs", "--checks", "aws-cli"] + endpoint + arguments) == awscli)
     }
 
+    @Test("--debug and TRAILPROOF_LOG_LEVEL log each S3 request and the credential source to standard error, never a secret")
+    func debugLog() async throws {
+        let bucket = try await S3TestServer.newBucket("debug")
+        let environment = try S3TestServer.credentialEnvironment
+        let secret = try #require(environment["AWS_SECRET_ACCESS_KEY"])
+        let arguments = [
+            "validate-logs", "--endpoint-url", try S3TestServer.endpoint, "--public-keys",
+            TestEnvironment.repositoryRoot.appendingPathComponent("keys/test-keyring/public-keys.json").path, "--trail-arn",
+            "arn:aws:cloudtrail:us-east-1:111122223333:trail/abc", "--start-time", "2026-01-01T00:00:00Z", "--end-time", "2026-01-01T02:00:00Z",
+            "--s3-bucket", bucket,
+        ]
+        let flagged = try run(TestEnvironment.executable, arguments + ["--debug"], environment: environment)
+        let variable = try run(TestEnvironment.executable, arguments, environment: environment.merging(["TRAILPROOF_LOG_LEVEL": "debug"]) { $1 })
+        for result in [flagged, variable] {
+            #expect(result.status == 5, "nothing found: \(result)")
+            let lines = result.standardError.split(separator: "\n")
+            let requests = lines.filter { $0.contains("S3 request") && $0.contains("method=GET") }
+            #expect(!requests.isEmpty, "\(result)")
+            for line in requests {
+                #expect(line.contains("status=200") && line.contains("attempt=1") && line.contains("elapsed_ms=") && line.contains("path=/\(bucket)"))
+            }
+            #expect(lines.contains { $0.contains("credentials found") && $0.contains("source=environment") }, "\(result)")
+            #expect(!result.standardError.contains(secret) && !result.standardError.contains("Signature="), "\(result)")
+            #expect(result.standardOutput.isEmpty || !result.standardOutput.contains("S3 request"))
+        }
+        let quiet = try run(TestEnvironment.executable, arguments, environment: environment)
+        #expect(quiet.status == 5 && !quiet.standardError.contains("S3 request"), "\(quiet)")
+        let wrong = try run(TestEnvironment.executable, arguments, environment: environment.merging(["TRAILPROOF_LOG_LEVEL": "loud"]) { $1 })
+        #expect(wrong.status == 2 && wrong.standardError.contains("TRAILPROOF_LOG_LEVEL=loud"), "\(wrong)")
+    }
+
     @Test("A wrong secret key stops the run with a message that says which key to check")
     func wrongSecret() async throws {
         let bucket = try await S3TestServer.newBucket("secret")

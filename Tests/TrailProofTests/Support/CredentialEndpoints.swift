@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 
 @testable import TrailProof
@@ -83,4 +84,28 @@ enum CredentialEndpoints {
         guard result.status == 0 else { throw TrailProofError(.storageFailure, "GetCallerIdentity failed: \(result)") }
         return result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
     }
+}
+
+/// A logger whose lines can be read back, to check what `--debug` would show.
+final class CapturedLog: Sendable {
+    private let store = Mutex<[String]>([])
+
+    private struct Handler: LogHandler {
+        let log: CapturedLog
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            let fields = (event.metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            log.store.withLock { $0.append("\(event.message) \(fields)") }
+        }
+    }
+
+    var logger: Logger { Logger(label: "test") { _ in Handler(log: self) } }
+    var lines: [String] { store.withLock { $0 } }
 }

@@ -1,4 +1,5 @@
 import Foundation
+public import Logging
 
 /// Finds AWS credentials where the AWS CLI finds them, in botocore's order:
 ///
@@ -26,9 +27,12 @@ public struct AWSCredentialChain: Sendable {
     /// Given on the command line: the environment's keys then do not take precedence.
     let profileIsExplicit: Bool
     let files: AWSConfigFiles
+    /// Where the requests of the chain and the source found are logged (debug level).
+    let logger: Logger
 
     /// Reads `environment` (default: the process environment) and the profile files.
-    public init(environment: [String: String]? = nil, profile: String? = nil) {
+    public init(environment: [String: String]? = nil, profile: String? = nil, logger: Logger? = nil) {
+        self.logger = logger ?? Logger(label: "trailproof", factory: { _ in SwiftLogNoOpLogHandler() })
         let environment = environment ?? ProcessInfo.processInfo.environment
         self.environment = environment
         profileIsExplicit = profile != nil
@@ -43,6 +47,17 @@ public struct AWSCredentialChain: Sendable {
 
     /// The credentials, or an error that says where they were looked for.
     public func resolve() async throws -> AWSCredentials {
+        let credentials = try await find()
+        logger.debug(
+            "credentials found",
+            metadata: [
+                "source": "\(credentials.source)", "access_key_id": "\(credentials.keys.accessKeyID)",
+                "expires": "\(credentials.expiration.map { "\($0)" } ?? "never")",
+            ])
+        return credentials
+    }
+
+    private func find() async throws -> AWSCredentials {
         if !profileIsExplicit, let credentials = environmentKeys() { return credentials }
         let named = files.profile(profile)
         if named == nil, profile != "default" {
@@ -51,9 +66,9 @@ public struct AWSCredentialChain: Sendable {
         }
         if let named, let credentials = try await fromProfile(profile, named, visited: []) { return credentials }
         if named == nil, let credentials = try await webIdentity(profile: [:]) { return credentials }
-        let container = ContainerCredentials(environment: environment)
+        let container = ContainerCredentials(environment: environment, logger: logger)
         if container.isConfigured { return try await container.load() }
-        if let credentials = try await InstanceMetadataCredentials(environment: environment).load() { return credentials }
+        if let credentials = try await InstanceMetadataCredentials(environment: environment, logger: logger).load() { return credentials }
         throw TrailProofError(
             .invalidArgument,
             "no AWS credentials: looked in the environment (AWS_ACCESS_KEY_ID), profile \"\(profile)\" of \(files.credentialsPath) and \(files.configPath) (keys, role_arn, web identity, SSO, credential_process), AWS_WEB_IDENTITY_TOKEN_FILE, the container credentials endpoint and the EC2 instance metadata service"
@@ -81,7 +96,7 @@ public struct AWSCredentialChain: Sendable {
         }
         if let credentials = try await webIdentity(profile: values) { return credentials }
         if SSOCredentials.applies(to: values) {
-            return try await SSOCredentials(profileName: name, profile: values, files: files, environment: environment).load()
+            return try await SSOCredentials(profileName: name, profile: values, files: files, environment: environment, logger: logger).load()
         }
         if let keys = Self.staticKeys(files.credentialsFileProfile(name)) {
             return AWSCredentials(keys: keys, source: "profile \(name) in \(files.credentialsPath)")
@@ -148,12 +163,12 @@ public struct AWSCredentialChain: Sendable {
                 }
                 source = keys
             case "Ec2InstanceMetadata":
-                guard let keys = try await InstanceMetadataCredentials(environment: environment).load() else {
+                guard let keys = try await InstanceMetadataCredentials(environment: environment, logger: logger).load() else {
                     throw TrailProofError(.invalidArgument, "\(subject): credential_source Ec2InstanceMetadata, but no instance role answered")
                 }
                 source = keys
             case "EcsContainer":
-                let container = ContainerCredentials(environment: environment)
+                let container = ContainerCredentials(environment: environment, logger: logger)
                 guard container.isConfigured else {
                     throw TrailProofError(
                         .invalidArgument, "\(subject): credential_source EcsContainer, but AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is not set")
@@ -171,7 +186,7 @@ public struct AWSCredentialChain: Sendable {
             }
             duration = seconds
         }
-        return try await STSClient(environment: environment, region: stsRegion(values)).assumeRole(
+        return try await STSClient(environment: environment, region: stsRegion(values), logger: logger).assumeRole(
             roleARN: roleARN, sessionName: sessionName(values), externalID: values["external_id"], durationSeconds: duration,
             source: source.keys, describedAs: "assume-role \(subject), from \(source.source)")
     }
@@ -189,7 +204,7 @@ public struct AWSCredentialChain: Sendable {
             throw TrailProofError(.invalidArgument, "cannot read the web identity token file \(tokenFile)")
         }
         let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return try await STSClient(environment: environment, region: stsRegion(values)).assumeRoleWithWebIdentity(
+        return try await STSClient(environment: environment, region: stsRegion(values), logger: logger).assumeRoleWithWebIdentity(
             roleARN: roleARN, sessionName: sessionName(values, environmentKey: fromProfile ? nil : "AWS_ROLE_SESSION_NAME"), token: token,
             describedAs: "web identity (role \(roleARN), token file \(tokenFile))")
     }

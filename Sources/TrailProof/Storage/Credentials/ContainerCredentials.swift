@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// ECS task roles (and EKS Pod Identity): `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` below
 /// `http://169.254.170.2`, or `AWS_CONTAINER_CREDENTIALS_FULL_URI`, which botocore allows over
@@ -7,6 +8,7 @@ import Foundation
 /// `AWS_CONTAINER_AUTHORIZATION_TOKEN`.
 struct ContainerCredentials: Sendable {
     let environment: [String: String]
+    let logger: Logger
 
     /// Whether the environment names a container endpoint.
     var isConfigured: Bool {
@@ -48,7 +50,7 @@ struct ContainerCredentials: Sendable {
         var lastError: (any Error)?
         for _ in 0..<3 {
             do {
-                let response = try await CredentialHTTP.send("GET", url, headers: headers, timeout: 2)
+                let response = try await CredentialHTTP.send("GET", url, headers: headers, timeout: 2, logger: logger)
                 guard response.status == 200 else {
                     throw TrailProofError(.storageFailure, "\(source) answered HTTP \(response.status)")
                 }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Logging
 import NIOCore
 import NIOHTTP1
 
@@ -23,7 +24,32 @@ enum CredentialHTTP {
 
     /// Sends one request; throws when no answer came within `timeout` seconds.
     static func send(
-        _ method: String, _ url: String, headers: [(String, String)] = [], body: [UInt8]? = nil, timeout: Double
+        _ method: String, _ url: String, headers: [(String, String)] = [], body: [UInt8]? = nil, timeout: Double, logger: Logger
+    ) async throws -> Response {
+        let started = ContinuousClock.now
+        // What --debug shows: the method, host and path, never a header (tokens) or a body.
+        func log(_ status: String) {
+            let elapsed = started.duration(to: .now).components
+            let target = url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? url
+            logger.debug(
+                "credentials request",
+                metadata: [
+                    "method": "\(method)", "url": "\(target)", "status": "\(status)",
+                    "elapsed_ms": "\(elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000)",
+                ])
+        }
+        do {
+            let response = try await exchange(method, url, headers: headers, body: body, timeout: timeout)
+            log("\(response.status)")
+            return response
+        } catch {
+            log("\(error)")
+            throw error
+        }
+    }
+
+    private static func exchange(
+        _ method: String, _ url: String, headers: [(String, String)], body: [UInt8]?, timeout: Double
     ) async throws -> Response {
         var request = HTTPClientRequest(url: url)
         request.method = HTTPMethod(rawValue: method)

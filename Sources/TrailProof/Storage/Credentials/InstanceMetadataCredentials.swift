@@ -1,3 +1,5 @@
+import Logging
+
 /// An EC2 instance role, from the instance metadata service as botocore reads it: IMDSv2 first
 /// (a token from `PUT /latest/api/token`), then the role name and its credentials under
 /// `/latest/meta-data/iam/security-credentials/`. When the token request gets no answer in time
@@ -8,6 +10,7 @@
 /// `AWS_METADATA_SERVICE_TIMEOUT` (1 s) and `AWS_METADATA_SERVICE_NUM_ATTEMPTS` (1) are honoured.
 struct InstanceMetadataCredentials: Sendable {
     let environment: [String: String]
+    let logger: Logger
 
     var isDisabled: Bool { environment["AWS_EC2_METADATA_DISABLED"]?.lowercased() == "true" }
 
@@ -43,7 +46,8 @@ struct InstanceMetadataCredentials: Sendable {
         for _ in 0..<attempts {
             do {
                 let response = try await CredentialHTTP.send(
-                    "PUT", endpoint + "/latest/api/token", headers: [("x-aws-ec2-metadata-token-ttl-seconds", "21600")], timeout: timeout)
+                    "PUT", endpoint + "/latest/api/token", headers: [("x-aws-ec2-metadata-token-ttl-seconds", "21600")], timeout: timeout,
+                    logger: logger)
                 if response.status == 200 { return String(decoding: response.body, as: UTF8.self) }
                 if [403, 404, 405].contains(response.status) { return nil }
             } catch {
@@ -56,7 +60,7 @@ struct InstanceMetadataCredentials: Sendable {
     private func get(_ url: String, headers: [(String, String)]) async throws -> [UInt8]? {
         for _ in 0..<attempts {
             do {
-                let response = try await CredentialHTTP.send("GET", url, headers: headers, timeout: timeout)
+                let response = try await CredentialHTTP.send("GET", url, headers: headers, timeout: timeout, logger: logger)
                 if response.status == 200 { return response.body }
                 if response.status == 404 { return nil }
             } catch {

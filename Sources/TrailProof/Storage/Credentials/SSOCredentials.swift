@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// IAM Identity Center (SSO) profiles: `sso_account_id` and `sso_role_name`, with `sso_session`
 /// naming an `[sso-session NAME]` section (`sso_start_url`, `sso_region`) or, in the legacy
@@ -12,6 +13,7 @@ struct SSOCredentials: Sendable {
     let profile: [String: String]
     let files: AWSConfigFiles
     let environment: [String: String]
+    let logger: Logger
 
     /// Whether the profile is an SSO profile.
     static func applies(to profile: [String: String]) -> Bool {
@@ -63,7 +65,7 @@ struct SSOCredentials: Sendable {
         while endpoint.hasSuffix("/") { endpoint.removeLast() }
         let url =
             "\(endpoint)/federation/credentials?account_id=\(SigV4Signer.encode(accountID, keepSlash: false))&role_name=\(SigV4Signer.encode(roleName, keepSlash: false))"
-        let response = try await CredentialHTTP.send("GET", url, headers: [("x-amz-sso_bearer_token", token)], timeout: 30)
+        let response = try await CredentialHTTP.send("GET", url, headers: [("x-amz-sso_bearer_token", token)], timeout: 30, logger: logger)
         guard response.status == 200 else {
             throw TrailProofError(
                 .storageFailure,

@@ -1,3 +1,5 @@
+import Logging
+
 /// The two STS calls of the credential chain, `AssumeRole` (signed with the source
 /// credentials) and `AssumeRoleWithWebIdentity` (unsigned), on the query API.
 ///
@@ -7,8 +9,10 @@
 struct STSClient: Sendable {
     let endpoint: String
     let region: String
+    let logger: Logger
 
-    init(environment: [String: String], region: String?) {
+    init(environment: [String: String], region: String?, logger: Logger) {
+        self.logger = logger
         if let url = environment["AWS_ENDPOINT_URL_STS"] ?? environment["AWS_ENDPOINT_URL"], !url.isEmpty {
             var trimmed = Substring(url)
             while trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
@@ -59,7 +63,7 @@ struct STSClient: Sendable {
     {
         let response: CredentialHTTP.Response
         do {
-            response = try await CredentialHTTP.send("POST", endpoint + "/", headers: headers, body: body, timeout: 30)
+            response = try await CredentialHTTP.send("POST", endpoint + "/", headers: headers, body: body, timeout: 30, logger: logger)
         } catch let error as TrailProofError {
             throw error
         } catch {

@@ -1,4 +1,5 @@
 import Foundation
+public import Logging
 
 /// Where and how to reach S3 or an S3-compatible server (SeaweedFS, MinIO, Ceph).
 public struct S3Configuration: Sendable {
@@ -29,6 +30,9 @@ public struct S3Configuration: Sendable {
     /// Seconds a connection may stay silent while an answer is awaited or read; a body that
     /// stalls longer is resumed with a new request.
     public var readTimeout: Int64 = 30
+    /// Where requests, retries and the credential source are logged (at debug level); by
+    /// default nowhere. Never a secret, a signature or a body.
+    public var logger = Logger(label: "trailproof", factory: { _ in SwiftLogNoOpLogHandler() })
 
     public init(endpoint: String?, region: String, addressing: Addressing?, credentials: SigV4Signer.Credentials) throws {
         try self.init(endpoint: endpoint, region: region, addressing: addressing, credentials: RefreshingCredentials(fixed: credentials))
@@ -80,13 +84,16 @@ public struct S3Configuration: Sendable {
     /// `AWS_DEFAULT_REGION` or the profile, else us-east-1; credentials from ``AWSCredentialChain``.
     public static func resolve(
         endpoint: String?, region: String?, addressing: Addressing?, profile: String? = nil,
-        environment: [String: String]? = nil
+        environment: [String: String]? = nil, logger: Logger? = nil
     ) async throws -> S3Configuration {
         let environment = environment ?? ProcessInfo.processInfo.environment
-        let chain = AWSCredentialChain(environment: environment, profile: profile)
+        let logger = logger ?? Logger(label: "trailproof", factory: { _ in SwiftLogNoOpLogHandler() })
+        let chain = AWSCredentialChain(environment: environment, profile: profile, logger: logger)
         let endpointURL = endpoint ?? environment["AWS_ENDPOINT_URL_S3"] ?? environment["AWS_ENDPOINT_URL"]
         let resolvedRegion = region ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? chain.profileRegion() ?? "us-east-1"
         let credentials = RefreshingCredentials(initial: try await chain.resolve()) { try await chain.resolve() }
-        return try S3Configuration(endpoint: endpointURL, region: resolvedRegion, addressing: addressing, credentials: credentials)
+        var configuration = try S3Configuration(endpoint: endpointURL, region: resolvedRegion, addressing: addressing, credentials: credentials)
+        configuration.logger = logger
+        return configuration
     }
 }

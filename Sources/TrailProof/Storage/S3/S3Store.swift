@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Logging
 import NIOCore
 import NIOHTTP1
 import Synchronization
@@ -153,6 +154,8 @@ public struct S3Store: ObjectStore {
                         "the connection broke while reading \(location.uri) from \(displayName) after \(delivered) bytes, \(attempt) attempts: \(error)"
                     )
                 }
+                configuration.logger.debug(
+                    "S3 body broke off; resuming", metadata: ["object": "\(location.uri)", "delivered": "\(delivered)", "attempt": "\(attempt)"])
             }
             try await backoff(attempt: attempt)
         }
@@ -216,6 +219,9 @@ public struct S3Store: ObjectStore {
                 + query.map { "\(SigV4Signer.encode($0.0, keepSlash: false))=\(SigV4Signer.encode($0.1, keepSlash: false))" }.joined(separator: "&")
         }
         let payloadHash = body.map { MessageDigest.sha256Hex($0) } ?? SigV4Signer.emptyPayloadHash
+        let logger = configuration.logger
+        // What --debug shows of a request: never a header, a signature or a body.
+        let target = path + (query.isEmpty ? "" : "?" + query.map { "\($0.0)=\($0.1)" }.joined(separator: "&"))
         var attempt = 0
         while true {
             attempt += 1
@@ -227,18 +233,32 @@ public struct S3Store: ObjectStore {
             request.method = HTTPMethod(rawValue: method)
             for (name, value) in signed { request.headers.add(name: name, value: value) }
             if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+            let started = ContinuousClock.now
+            func log(_ message: Logger.Message, status: String) {
+                let elapsed = started.duration(to: .now).components
+                logger.debug(
+                    message,
+                    metadata: [
+                        "method": "\(method)", "host": "\(configuration.hostHeader(bucket: bucket))", "path": "\(target)", "status": "\(status)",
+                        "attempt": "\(attempt)", "elapsed_ms": "\(elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000)",
+                    ])
+            }
             do {
                 let response = try await client.execute(request, timeout: .seconds(configuration.requestTimeout))
+                log("S3 request", status: "\(response.status.code)")
                 if (200..<300).contains(response.status.code) { return response }
                 let error = try await describe(response, method: method, bucket: bucket, subject: subject)
                 guard Self.isRetryable(status: response.status.code, code: error.s3Code), attempt < configuration.maxAttempts else {
                     throw error.error
                 }
+                logger.debug(
+                    "S3 request will be retried", metadata: ["path": "\(target)", "reason": "\(error.s3Code ?? "HTTP \(response.status.code)")"])
             } catch let error as TrailProofError {
                 throw error
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
+                log("S3 request failed", status: "\(error)")
                 // A transport failure (refused, reset, timed out): worth another attempt.
                 guard attempt < configuration.maxAttempts else {
                     throw TrailProofError(

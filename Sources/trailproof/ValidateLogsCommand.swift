@@ -78,7 +78,10 @@ struct ValidateLogsCommand: AsyncParsableCommand {
     @Option(help: "What standard output gets: text (aws-cli's format), json or junit.")
     var output: OutputFormat = .text
 
-    @Option(help: ArgumentHelp("Also write the machine report to FILE: JUnit XML if it ends in .xml, else JSON.", valueName: "FILE"))
+    @Option(
+        help: ArgumentHelp(
+            "Also write a report to FILE: JUnit XML if it ends in .xml, a self-contained HTML evidence page (request, tool and commit, keys, totals, a timeline per chain, every finding) if it ends in .html, else JSON.",
+            valueName: "FILE"))
     var report: String?
 
     @Option(help: "Log files read at once (default: number of processors).")
@@ -146,6 +149,7 @@ struct ValidateLogsCommand: AsyncParsableCommand {
                 trail: trail, startTime: base.startTime, endTime: base.endTime, bucket: s3Bucket, prefix: base.location.prefix,
                 organizationID: organizationId, checks: checks)
             : nil
+        machine?.publicKeys = keys.keysOverlapping(start: base.startTime, end: base.endTime).values.sorted { $0.fingerprint < $1.fingerprint }
         var spoolError: (any Error)?
         let result = try await session.run { chain, event in
             text.write(event)

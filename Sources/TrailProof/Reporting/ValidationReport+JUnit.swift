@@ -56,7 +56,8 @@ extension ValidationReport {
         return (xml, true)
     }
 
-    private static func escape(_ text: String) -> String {
+    /// XML-escaped text (also right for HTML); control characters XML cannot carry become `?`.
+    static func escape(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
             switch scalar {

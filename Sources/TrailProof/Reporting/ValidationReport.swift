@@ -19,11 +19,15 @@ public final class ValidationReport {
         var logs = 0..<0
         var gaps = 0..<0
         var testCases = 0..<0
+        var findings = 0..<0
         var digestCount = 0
         var logCount = 0
         var gapCount = 0
         var testCount = 0
         var failureCount = 0
+        var findingCount = 0
+        /// Its hours, for the evidence page.
+        var timeline: ChainTimeline
     }
 
     public let trail: TrailARN
@@ -33,6 +37,10 @@ public final class ValidationReport {
     public let prefix: String?
     public let organizationID: String?
     public let checks: ValidationRequest.CheckLevel
+    /// When the run began.
+    public let runTime: Timestamp
+    /// The public keys the run could use (those valid during the range), for the evidence page.
+    public var publicKeys: [PublicKeyEntry] = []
     /// The chains in the order their events were recorded.
     private(set) var chains: [Chain] = []
 
@@ -40,6 +48,7 @@ public final class ValidationReport {
     let logSpool: ReportSpool
     let gapSpool: ReportSpool
     let testCaseSpool: ReportSpool
+    let findingSpool: ReportSpool
 
     public init(
         trail: TrailARN, startTime: Timestamp, endTime: Timestamp, bucket: String, prefix: String?, organizationID: String?,
@@ -52,6 +61,8 @@ public final class ValidationReport {
         self.prefix = prefix
         self.organizationID = organizationID
         self.checks = checks
+        runTime = Timestamp.now()
+        findingSpool = try ReportSpool()
         digestSpool = try ReportSpool()
         logSpool = try ReportSpool()
         gapSpool = try ReportSpool()
@@ -64,10 +75,17 @@ public final class ValidationReport {
             guard !chains.contains(where: { $0.id == id }) else {
                 throw TrailProofError(.invalidArgument, "the report's events of chain \(id) came apart: record each chain's events together")
             }
-            chains.append(Chain(id: id))
+            chains.append(Chain(id: id, timeline: ChainTimeline(start: startTime, end: endTime)))
         }
         var chain = chains.removeLast()
         defer { chains.append(chain) }
+        chain.timeline.record(event)
+        if let row = Self.findingRow(event) {
+            if chain.findingCount == 0 { chain.findings = findingSpool.size..<findingSpool.size }
+            try findingSpool.append(row)
+            chain.findingCount += 1
+            chain.findings = chain.findings.lowerBound..<findingSpool.size
+        }
         func append(_ text: String, to spool: ReportSpool, range: inout Range<Int>, count: inout Int) throws {
             if count == 0 { range = spool.size..<spool.size }
             try spool.append((count == 0 ? "\n" : ",\n") + text)
@@ -98,15 +116,23 @@ public final class ValidationReport {
         if let index = chains.firstIndex(where: { $0.id == id }) {
             chains[index].summary = summary
         } else {
-            chains.append(Chain(id: id, summary: summary))
+            chains.append(Chain(id: id, summary: summary, timeline: ChainTimeline(start: startTime, end: endTime)))
         }
     }
 
-    /// Writes the report to `path` atomically: JUnit XML if the name ends in `.xml`, else JSON.
+    /// Writes the report to `path` atomically: JUnit XML if the name ends in `.xml`, the HTML
+    /// evidence page if it ends in `.html` or `.htm`, else JSON.
     public func write(to path: String) throws {
         try AtomicFile.write(to: path) { sink in
             let text: (String) throws -> Void = { try sink(Array($0.utf8)) }
-            if path.hasSuffix(".xml") { try writeJUnit(to: text) } else { try writeJSON(to: text) }
+            let lowered = path.lowercased()
+            if lowered.hasSuffix(".xml") {
+                try writeJUnit(to: text)
+            } else if lowered.hasSuffix(".html") || lowered.hasSuffix(".htm") {
+                try writeHTML(to: text)
+            } else {
+                try writeJSON(to: text)
+            }
         }
     }
 

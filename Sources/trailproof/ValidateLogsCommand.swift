@@ -129,9 +129,16 @@ struct ValidateLogsCommand: AsyncParsableCommand {
             case (true, false): .allAccounts
             case (true, true): .allAccountsAndRegions
             }
-        let session = ValidationSession(store: store, publicKeys: keys, request: base, scope: scope, state: savedState)
+        let counters = ValidationProgress()
+        let session = ValidationSession(store: store, publicKeys: keys, request: base, scope: scope, state: savedState, progress: counters)
 
-        let progress = Progress()
+        let hours = Int((base.endTime.secondsSinceEpoch - base.startTime.secondsSinceEpoch + 3599) / 3600)
+        let progress = ProgressLine(counters: counters, expectedDigests: scope == .requested ? max(1, hours) : nil)
+        let drawing = Task { await progress.run() }
+        defer {
+            progress.stop()
+            drawing.cancel()
+        }
         let textOutput = TextReport.Output(
             standardOutput: { text in
                 progress.clear(); Console.output(text)
@@ -158,7 +165,7 @@ struct ValidateLogsCommand: AsyncParsableCommand {
         }
         if let spoolError { throw spoolError }
         for chain in result.chains { machine?.finish(chain: chain.chain, summary: chain.summary) }
-        progress.clear()
+        progress.stop()
         let summary = result.summary
         text.writeSummary(summary)
         switch output {
@@ -220,43 +227,3 @@ struct ValidateLogsCommand: AsyncParsableCommand {
 }
 
 extension ValidationRequest.CheckLevel: ExpressibleByArgument {}
-
-/// A one-line progress count on standard error, shown only on a terminal and only once a run
-/// has taken more than a second.
-///
-/// `@unchecked Sendable`: every mutable field is read and written under `lock`.
-final class Progress: @unchecked Sendable {
-    private let lock = NSLock()
-    private let started = Date()
-    private let enabled = isatty(STDERR_FILENO) == 1
-    private var lastShown = Date.distantPast
-    private var shown = false
-    private var digests = 0
-    private var logs = 0
-
-    func count(_ event: ValidationEvent) {
-        guard enabled else { return }
-        lock.lock()
-        defer { lock.unlock() }
-        switch event {
-        case .digest: digests += 1
-        case .log: logs += 1
-        case .gap: break
-        }
-        let now = Date()
-        guard now.timeIntervalSince(started) > 1, now.timeIntervalSince(lastShown) > 0.2 else { return }
-        lastShown = now
-        shown = true
-        FileHandle.standardError.write(Data("\r\u{1B}[Kvalidating: \(digests) digests, \(logs) log files checked".utf8))
-    }
-
-    func clear() {
-        guard enabled else { return }
-        lock.lock()
-        defer { lock.unlock() }
-        if shown {
-            FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
-            shown = false
-        }
-    }
-}

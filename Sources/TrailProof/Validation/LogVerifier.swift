@@ -7,10 +7,12 @@ import Synchronization
 /// made once per worker and reused: a pool keeps as many as there are batches in flight.
 final class LogVerifier: Sendable {
     let store: any ObjectStore
+    let progress: ValidationProgress?
     private let idle = Mutex<[Worker]>([])
 
-    init(store: any ObjectStore) {
+    init(store: any ObjectStore, progress: ValidationProgress? = nil) {
         self.store = store
+        self.progress = progress
     }
 
     /// The verdicts of `entries`, in their order, read one after another by one worker.
@@ -42,8 +44,11 @@ final class LogVerifier: Sendable {
         let hasher = worker.hasher
         inflater.reset()
         hasher.reset()
+        let progress = self.progress
+        defer { progress?.addLogFile() }
         do {
             try await store.readObject(object, using: worker.buffer) { chunk in
+                progress?.add(bytes: chunk.count)
                 try inflater.feed(chunk) { hasher.update($0) }
             }
         } catch let error as GzipInflater.FormatError {

@@ -13,6 +13,8 @@ public struct TrailValidator: Sendable {
     public let store: any ObjectStore
     public let publicKeys: PublicKeyList
     public let request: ValidationRequest
+    /// Counters of what has been read, for a progress line; nil when nobody watches.
+    public let progress: ValidationProgress?
 
     /// What a run established.
     public struct Result: Sendable {
@@ -23,10 +25,11 @@ public struct TrailValidator: Sendable {
         public var newestAnchor: ChainAnchor?
     }
 
-    public init(store: any ObjectStore, publicKeys: PublicKeyList, request: ValidationRequest) {
+    public init(store: any ObjectStore, publicKeys: PublicKeyList, request: ValidationRequest, progress: ValidationProgress? = nil) {
         self.store = store
         self.publicKeys = publicKeys
         self.request = request
+        self.progress = progress
     }
 
     /// Runs the validation, calling `onEvent` for each event in report order, and returns the
@@ -60,7 +63,7 @@ public struct TrailValidator: Sendable {
         }
         let jobs = request.concurrency(on: store)
         let batchSize = max(1, store.preferredBatchSize)
-        let verifier = LogVerifier(store: store)
+        let verifier = LogVerifier(store: store, progress: progress)
         for backfill in [false, true] {
             // The walk runs ahead on its own task; each valid digest's logs are verified (`jobs` at
             // a time) while it goes on, and every event is emitted in report order as soon as all

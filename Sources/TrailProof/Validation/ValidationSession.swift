@@ -55,15 +55,19 @@ public struct ValidationSession: Sendable {
     public let scope: Scope
     /// Anchors from earlier runs: each chain must reach its own.
     public let state: ValidationState?
+    /// Counters the caller may read while the run goes on (a progress line).
+    public let progress: ValidationProgress?
 
     public init(
-        store: any ObjectStore, publicKeys: PublicKeyList, request: ValidationRequest, scope: Scope = .requested, state: ValidationState? = nil
+        store: any ObjectStore, publicKeys: PublicKeyList, request: ValidationRequest, scope: Scope = .requested, state: ValidationState? = nil,
+        progress: ValidationProgress? = nil
     ) {
         self.store = store
         self.publicKeys = publicKeys
         self.request = request
         self.scope = scope
         self.state = state
+        self.progress = progress
     }
 
     /// The chains the run covers: the requested one, or those found under the bucket.
@@ -147,6 +151,6 @@ public struct ValidationSession: Sendable {
             bucket: base.bucket, prefix: base.prefix, organizationID: base.organizationID, accountID: chain.accountID, region: chain.region)
         chainRequest.anchor = state?.anchor(for: chainRequest)
         chainRequest.jobs = max(1, request.concurrency(on: store) / parallel)
-        return TrailValidator(store: store, publicKeys: publicKeys, request: chainRequest)
+        return TrailValidator(store: store, publicKeys: publicKeys, request: chainRequest, progress: progress)
     }
 }

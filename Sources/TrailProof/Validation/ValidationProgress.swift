@@ -1,0 +1,19 @@
+import Synchronization
+
+/// Counters a caller can read while a run goes on, for a progress line: the bytes of log files
+/// read so far (as stored, before gunzip) and the log files read. Updated by the workers with
+/// one atomic add per read; reading them never waits.
+public final class ValidationProgress: Sendable {
+    private let bytes = Atomic<Int>(0)
+    private let files = Atomic<Int>(0)
+
+    public init() {}
+
+    /// Bytes of log files read so far.
+    public var bytesRead: Int { bytes.load(ordering: .relaxed) }
+    /// Log files read so far.
+    public var logFilesRead: Int { files.load(ordering: .relaxed) }
+
+    func add(bytes count: Int) { bytes.add(count, ordering: .relaxed) }
+    func addLogFile() { files.add(1, ordering: .relaxed) }
+}

@@ -37,8 +37,12 @@ seaweedfs_start "$servers/main"
 set +e
 swift test --skip-build 2>&1 | grep --line-buffered -v '^◇ '
 status=${PIPESTATUS[0]}
-# The release archive, built and checked as a user unpacks it.
-archive=$(bash .ci/package.sh | tail -1) && bash .ci/test-archive.sh "$archive" || status=1
+# The release archive, built and checked as a user unpacks it, then used by the CI recipe's steps.
+if archive=$(bash .ci/package.sh | tail -1) && bash .ci/test-archive.sh "$archive"; then
+    bash .ci/test-ci-recipe.sh "$archive" || status=1
+else
+    status=1
+fi
 # The fuzz targets (libFuzzer), each for a bounded time from its seed corpus; a crash fails the run.
 bash fuzz/run.sh "${TRAILPROOF_FUZZ_SECONDS:-60}" || status=1
 set -e

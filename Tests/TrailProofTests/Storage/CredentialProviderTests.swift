@@ -241,6 +241,39 @@ struct CredentialProviderTests {
         }
     }
 
+    @Test("The command with only an OIDC token and a role: web identity credentials sign every S3 request of a run")
+    func commandWithWebIdentity() async throws {
+        var home = try Home()
+        defer { home.remove() }
+        let trail = try ScenarioTrail.make(in: home.folder.appendingPathComponent("trail"))
+        // moto's server is also an S3 endpoint; it accepts the keys its STS issued.
+        let moto = "http://127.0.0.1:\(try CredentialEndpoints.ports.get().sts)"
+        let token = try home.write("eyJhbGciOiJSUzI1NiJ9.github-oidc.token", to: "token")
+        home.environment.merge([
+            "AWS_WEB_IDENTITY_TOKEN_FILE": token, "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/ci-audit", "AWS_ROLE_SESSION_NAME": "gha-run-9",
+        ]) { $1 }
+        func trailproof(_ arguments: [String]) throws -> ProcessResult {
+            try run(
+                "/usr/bin/env", ["-i"] + home.environment.map { "\($0.key)=\($0.value)" } + [TestEnvironment.executable] + arguments, timeout: 120)
+        }
+        let created = try run(
+            "/usr/bin/env",
+            [
+                "-i", "PATH=\(home.environment["PATH"]!)", "AWS_ACCESS_KEY_ID=x", "AWS_SECRET_ACCESS_KEY=x", "python3", "-c",
+                "import boto3; boto3.client('s3', endpoint_url='\(moto)', region_name='us-east-1').create_bucket(Bucket='\(trail.bucket)')",
+            ])
+        #expect(created.status == 0, "\(created)")
+        let copied = try trailproof(["mirror", "--from", trail.store, "--to", "s3", "--bucket", trail.bucket, "--endpoint-url", moto])
+        #expect(copied.status == 0, "\(copied)")
+        let validated = try trailproof(["validate-logs", "--endpoint-url", moto, "--debug"] + trail.validationArguments(verbose: false))
+        #expect(validated.status == 0 && validated.standardOutput.contains("log files valid"), "\(validated)")
+        #expect(
+            validated.standardError.contains("credentials found")
+                && validated.standardError.contains("web identity (role arn:aws:iam::123456789012:role/ci-audit"), "\(validated)")
+        #expect(validated.standardError.contains("credentials request") && validated.standardError.contains("method=POST"), "\(validated)")
+        #expect(!validated.standardError.contains("github-oidc"), "the token was logged")
+    }
+
     @Test("Temporary credentials are refreshed before they expire; a failed refresh keeps them until 10 minutes remain")
     func refresh() async throws {
         let now = Timestamp.now()

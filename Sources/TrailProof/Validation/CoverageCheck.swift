@@ -52,9 +52,10 @@ struct CoverageCheck: Sendable {
     /// windows of digests found invalid, missing or unreadable, and a truncated tail) has lost
     /// its digest: it is reported INVALID `not found`, once per hour, before its logs.
     func unlistedLogs(
-        logKeys: [String], referenced: Set<ObjectLocation>, validWindows: [(start: Timestamp, end: Timestamp)],
-        explained: [(start: Timestamp, end: Timestamp)], newestDigestEnd: Timestamp?
+        logKeys: [String], referenced: Set<ObjectLocation>, validWindows: TimeWindows, explained: TimeWindows, newestDigestEnd: Timestamp?
     ) -> [ValidationEvent] {
+        var validWindows = validWindows
+        var explained = explained
         let start = request.walkStart
         var events: [ValidationEvent] = []
         var missingHours = Set<Timestamp>()
@@ -68,14 +69,14 @@ struct CoverageCheck: Sendable {
                 continue
             }
             guard delivered >= start, delivered <= request.endTime else { continue }
-            if validWindows.contains(where: { delivered >= $0.start && delivered < $0.end }) {
+            if validWindows.contains(delivered) {
                 let finding = Finding(
                     .notReferenced, "not referenced by any digest", detail: "delivered at \(delivered), an hour a valid digest covers")
                 events.append(.log(location: object, verdict: .invalid(finding)))
                 continue
             }
             let due = digestDue(forLogAt: delivered)
-            if request.now > due, !explained.contains(where: { delivered >= $0.start && delivered < $0.end }),
+            if request.now > due, !explained.contains(delivered),
                 missingHours.insert(delivered.hourFloor).inserted
             {
                 events.append(missingDigest(forLogsAt: delivered.hourFloor))

@@ -52,14 +52,14 @@ public struct TrailValidator: Sendable {
         let listing = try await DigestListing.list(store: store, bucket: request.location.bucket, location: request.location)
         let walker = DigestWalker(store: store, request: request, publicKeys: publicKeys, listing: listing)
         var referenced = Set<ObjectLocation>()
-        var validWindows: [(start: Timestamp, end: Timestamp)] = []
+        var validWindows = TimeWindows()
         var newest: ValidDigest?
         let newestDigestEnd = request.checks == .full ? listing.newestStandardEnd(location: request.location, trail: request.trail) : nil
         // Windows that a reported digest accounts for: logs there are not also reported as a lost digest.
-        var explained: [(start: Timestamp, end: Timestamp)] = []
+        var explained = TimeWindows()
         if let truncation = coverage.tailTruncation(newest: newestDigestEnd), let newestDigestEnd {
             emit(truncation)
-            explained.append((newestDigestEnd, Timestamp(secondsSinceEpoch: Int64.max / 2)))
+            explained.insert(start: newestDigestEnd, end: Timestamp(secondsSinceEpoch: Int64.max / 2))
         }
         let jobs = request.concurrency(on: store)
         let batchSize = max(1, store.preferredBatchSize)
@@ -99,13 +99,13 @@ public struct TrailValidator: Sendable {
                         if case .digest(let object, _, let verdict) = event, !verdict.isValid,
                             let end = TrailLocation.digestEndTime(ofAnyTrailKey: object.key)
                         {
-                            explained.append((end.adding(seconds: -3600), end))
+                            explained.insert(start: end.adding(seconds: -3600), end: end)
                         }
                         add(event)
                     case .valid(let valid):
                         summary.track(digestStart: valid.digest.startTime, digestEnd: valid.digest.endTime)
                         referenced.formUnion(valid.digest.logFiles.map(\.location))
-                        validWindows.append((valid.digest.startTime, valid.digest.endTime))
+                        validWindows.insert(start: valid.digest.startTime, end: valid.digest.endTime)
                         if !backfill, newest.map({ valid.digest.endTime > $0.digest.endTime }) ?? true { newest = valid }
                         add(.digest(location: valid.location, isBackfill: valid.isBackfill, verdict: .valid))
                         // Log files go to the workers in batches: for a local store, a task per

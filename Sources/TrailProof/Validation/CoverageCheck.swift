@@ -51,17 +51,67 @@ struct CoverageCheck: Sendable {
     /// or not yet due. An overdue hour that no digest of the walk explains (`explained`: the
     /// windows of digests found invalid, missing or unreadable, and a truncated tail) has lost
     /// its digest: it is reported INVALID `not found`, once per hour, before its logs.
+    /// The log files valid digests list, as the coverage check needs them: only those in the
+    /// trail's log folder (nothing else can be in its listing), each kept as its key after the
+    /// folder's prefix (half the memory of whole locations, for ranges of many log files).
+    struct References {
+        private let bucket: String
+        private let prefix: String
+        private var suffixes = Set<String>()
+
+        init(location: TrailLocation) {
+            bucket = location.bucket
+            prefix = location.logPrefix
+        }
+
+        mutating func insert(_ entries: [DigestFile.LogFileEntry]) {
+            for entry in entries where entry.location.bucket == bucket {
+                if let suffix = suffix(of: entry.location.key) { suffixes.insert(suffix) }
+            }
+        }
+
+        /// Whether a key listed in the trail's bucket is listed by a valid digest.
+        func contains(_ key: String) -> Bool { suffix(of: key).map(suffixes.contains) ?? false }
+
+        private func suffix(of key: String) -> String? {
+            guard key.utf8.starts(with: prefix.utf8) else { return nil }
+            return String(decoding: key.utf8.dropFirst(prefix.utf8.count), as: UTF8.self)
+        }
+    }
+
+    /// Starts listing the log folders of the range (see ``LogFolderListing``).
+    func listLogFolders() -> LogFolderListing {
+        LogFolderListing(store: store, location: location, start: request.walkStart, end: request.endTime)
+    }
+
+    /// ``unlistedLogs(logKeys:referenced:validWindows:explained:newestDigestEnd:missingHours:)``
+    /// for every day of `listing`, one day's keys at a time; `emit` gets the events in order.
     func unlistedLogs(
-        logKeys: [String], referenced: Set<ObjectLocation>, validWindows: TimeWindows, explained: TimeWindows, newestDigestEnd: Timestamp?
-    ) -> [ValidationEvent] {
+        in listing: LogFolderListing, referenced: References, validWindows: TimeWindows, explained: TimeWindows,
+        newestDigestEnd: Timestamp?, emit: (ValidationEvent) -> Void
+    ) async throws {
         var validWindows = validWindows
         var explained = explained
+        var missingHours = Set<Timestamp>()
+        while let keys = try await listing.nextDay() {
+            for event in unlistedLogs(
+                logKeys: keys, referenced: referenced, validWindows: &validWindows, explained: &explained, newestDigestEnd: newestDigestEnd,
+                missingHours: &missingHours)
+            {
+                emit(event)
+            }
+        }
+    }
+
+    private func unlistedLogs(
+        logKeys: [String], referenced: References, validWindows: inout TimeWindows, explained: inout TimeWindows,
+        newestDigestEnd: Timestamp?, missingHours: inout Set<Timestamp>
+    ) -> [ValidationEvent] {
         let start = request.walkStart
         var events: [ValidationEvent] = []
-        var missingHours = Set<Timestamp>()
         for key in logKeys {
             let object = ObjectLocation(bucket: location.bucket, key: key)
-            guard !referenced.contains(object) else { continue }
+            guard !referenced.contains(key) else { continue }
             guard let delivered = location.logDeliveryTime(ofKey: key) else {
                 let finding = Finding(
                     .notReferenced, "not referenced by any digest", detail: "not a CloudTrail log file name, in the trail's log folder")
@@ -92,37 +142,5 @@ struct CoverageCheck: Sendable {
             events.append(.log(location: object, verdict: .unverified(Finding(.noValidDigest, message))))
         }
         return events
-    }
-
-    /// The keys in the trail's log folders of every day of the range, in S3 order; the days are
-    /// listed at once (one round trip for the range, not one per day).
-    func listLogKeys() async throws -> [String] {
-        let start = request.walkStart
-        var days: [Timestamp] = []
-        var day = Timestamp(secondsSinceEpoch: start.secondsSinceEpoch - start.secondsSinceEpoch % 86_400)
-        while day <= request.endTime {
-            days.append(day)
-            day = day.adding(seconds: 86_400)
-        }
-        let location = self.location
-        let store = self.store
-        return try await withThrowingTaskGroup(of: (Int, [String]).self) { group in
-            var listed = [[String]](repeating: [], count: days.count)
-            var next = 0
-            // At most 32 listings at once.
-            func addNext() {
-                guard next < days.count else { return }
-                let index = next
-                let prefix = location.logPrefix + days[index].datePath + "/"
-                group.addTask { (index, try await store.listKeys(bucket: location.bucket, prefix: prefix, startAfter: nil)) }
-                next += 1
-            }
-            for _ in 0..<32 { addNext() }
-            while let (index, keys) = try await group.next() {
-                listed[index] = keys
-                addNext()
-            }
-            return listed.flatMap { $0 }
-        }
     }
 }

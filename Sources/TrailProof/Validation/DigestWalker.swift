@@ -41,7 +41,7 @@ struct DigestWalker: Sendable {
 
     /// One traversal, of standard digests or of backfill digests, handing each step to `onStep`
     /// as soon as it is known (so that a valid digest's logs can be verified while the walk goes on).
-    func walk(backfill: Bool, onStep: (Step) -> Void) async throws -> Walk {
+    func walk(backfill: Bool, onStep: (Step) async -> Void) async throws -> Walk {
         let walkStart = request.walkStart
         var bucket = location.bucket
         var listed = try await listDigestKeys(bucket: bucket, end: request.endTime, backfill: backfill)
@@ -79,7 +79,7 @@ struct DigestWalker: Sendable {
                         }
                     } else {
                         walk.anchor = .replaced(found: valid.sha256)
-                        onStep(
+                        await onStep(
                             .event(.digest(location: object, isBackfill: backfill, verdict: .invalid(anchorReplaced(anchor, found: valid)))))
                         newer = nil
                         vouching = nil
@@ -88,7 +88,7 @@ struct DigestWalker: Sendable {
                     }
                 }
                 lastStart = valid.digest.startTime
-                onStep(.valid(valid))
+                await onStep(.valid(valid))
                 if let previous = valid.digest.previous {
                     current = (previous.location.key, TrailLocation.digestEndTime(ofAnyTrailKey: previous.location.key))
                     newer = valid
@@ -105,14 +105,16 @@ struct DigestWalker: Sendable {
                     vouching = nil
                     current = Self.popLast(&listed, before: key, fallback: lastStart)
                     if let next = current {
-                        onStep(.event(.gap(from: next.end!, to: lastStart, isBackfill: backfill)))
+                        await onStep(.event(.gap(from: next.end!, to: lastStart, isBackfill: backfill)))
                     }
                 }
             case .failure(let verdict):
-                onStep(.event(.digest(location: object, isBackfill: backfill, verdict: verdict)))
+                await onStep(.event(.digest(location: object, isBackfill: backfill, verdict: verdict)))
                 current = Self.popLast(&listed, before: key, fallback: lastStart)
                 if full, newer != nil, verdict.finding?.code == .notFound, let keyEnd {
-                    missingHours(before: keyEnd, after: current?.end, walkStart: walkStart, bucket: bucket, backfill: backfill).forEach(onStep)
+                    for step in missingHours(before: keyEnd, after: current?.end, walkStart: walkStart, bucket: bucket, backfill: backfill) {
+                        await onStep(step)
+                    }
                 }
                 newer = nil
                 // The older digest is verified with this one's link if the link names it.
@@ -121,7 +123,7 @@ struct DigestWalker: Sendable {
         }
         if full {
             for object in everyListed where !visited.contains(object) {
-                onStep(.event(.digest(location: object, isBackfill: backfill, verdict: .invalid(offChain(object)))))
+                await onStep(.event(.digest(location: object, isBackfill: backfill, verdict: .invalid(offChain(object)))))
             }
         }
         return walk

@@ -47,11 +47,13 @@ public struct TrailValidator: Sendable {
             summary.record(event)
             onEvent(event)
         }
-        // The log folders are listed while the digests are walked; the coverage check reads them at the end.
-        async let logKeys = request.checks == .full ? try coverage.listLogKeys() : []
+        // The first log folders are listed while the digests are walked; the coverage check reads
+        // them, a day at a time, at the end.
+        let logFolders = request.checks == .full ? coverage.listLogFolders() : nil
         let listing = try await DigestListing.list(store: store, bucket: request.location.bucket, location: request.location)
         let walker = DigestWalker(store: store, request: request, publicKeys: publicKeys, listing: listing)
-        var referenced = Set<ObjectLocation>()
+        // The log files valid digests list, for the coverage check (full checks only).
+        var referenced = CoverageCheck.References(location: request.location)
         var validWindows = TimeWindows()
         var newest: ValidDigest?
         let newestDigestEnd = request.checks == .full ? listing.newestStandardEnd(location: request.location, trail: request.trail) : nil
@@ -68,11 +70,18 @@ public struct TrailValidator: Sendable {
             // The walk runs ahead on its own task; each valid digest's logs are verified (`jobs` at
             // a time) while it goes on, and every event is emitted in report order as soon as all
             // before it are known.
+            // The walk runs at most `lead` steps ahead of the verification, so that memory holds
+            // a window of digests, not the range.
             let (steps, continuation) = AsyncStream<DigestWalker.Step>.makeStream()
+            let window = StepWindow(size: Self.lead)
             let walking = Task {
                 defer { continuation.finish() }
-                return try await walker.walk(backfill: backfill) { continuation.yield($0) }
+                return try await walker.walk(backfill: backfill) { step in
+                    await window.acquire()
+                    continuation.yield(step)
+                }
             }
+            defer { walking.cancel() }
             await withTaskGroup(of: (Int, [ValidationEvent]).self) { group in
                 var resolved: [Int: ValidationEvent] = [:]
                 var count = 0
@@ -94,6 +103,7 @@ public struct TrailValidator: Sendable {
                     flush()
                 }
                 for await step in steps {
+                    window.release()
                     switch step {
                     case .event(let event):
                         if case .digest(let object, _, let verdict) = event, !verdict.isValid,
@@ -104,7 +114,7 @@ public struct TrailValidator: Sendable {
                         add(event)
                     case .valid(let valid):
                         summary.track(digestStart: valid.digest.startTime, digestEnd: valid.digest.endTime)
-                        referenced.formUnion(valid.digest.logFiles.map(\.location))
+                        if request.checks == .full { referenced.insert(valid.digest.logFiles) }
                         validWindows.insert(start: valid.digest.startTime, end: valid.digest.endTime)
                         if !backfill, newest.map({ valid.digest.endTime > $0.digest.endTime }) ?? true { newest = valid }
                         add(.digest(location: valid.location, isBackfill: valid.isBackfill, verdict: .valid))
@@ -134,13 +144,10 @@ public struct TrailValidator: Sendable {
                 emit(anchorNotReached(anchor, newest: newest))
             }
         }
-        if request.checks == .full {
-            for event in coverage.unlistedLogs(
-                logKeys: try await logKeys, referenced: referenced, validWindows: validWindows, explained: explained,
-                newestDigestEnd: newestDigestEnd)
-            {
-                emit(event)
-            }
+        if let logFolders {
+            try await coverage.unlistedLogs(
+                in: logFolders, referenced: referenced, validWindows: validWindows, explained: explained, newestDigestEnd: newestDigestEnd,
+                emit: emit)
         }
         let anchor = newest.map {
             ChainAnchor(
@@ -158,6 +165,10 @@ public struct TrailValidator: Sendable {
             detail: "a rollback (newest digests removed), a rewritten past or a fork")
         return .digest(location: anchor.location, isBackfill: false, verdict: .invalid(finding))
     }
+
+    /// How many digests (and events) the walk may have handed over that verification has not
+    /// taken yet: enough to keep every worker busy, few enough that memory stays flat.
+    static let lead = 64
 
     /// How far a listed log's delivery time (the minute in its name) may lie outside the window
     /// of the digest that lists it. Names carry 5-minute buckets and delivery lags behind them,

@@ -1,0 +1,54 @@
+/// The trail's log folders of every day of a range, listed ahead in a bounded window and handed
+/// over one day at a time, in order.
+///
+/// The coverage check needs every log key of the range, but only after the walk: listing them
+/// all into one array made memory grow with the range. The first ``window`` days are listed while
+/// the walk goes on (hiding the round trips, as before); each day handed over makes room for the
+/// next listing. At most ``window`` days of keys are held at once.
+final class LogFolderListing {
+    static let window = 32
+
+    private let days: [String]
+    private let store: any ObjectStore
+    private let bucket: String
+    private var pending: [Int: Task<[String], any Error>] = [:]
+    private var next = 0
+
+    /// Starts listing the first days of `start…end` for `location`.
+    init(store: any ObjectStore, location: TrailLocation, start: Timestamp, end: Timestamp) {
+        var days: [String] = []
+        var day = Timestamp(secondsSinceEpoch: start.secondsSinceEpoch - ((start.secondsSinceEpoch % 86_400) + 86_400) % 86_400)
+        while day <= end {
+            days.append(location.logPrefix + day.datePath + "/")
+            day = day.adding(seconds: 86_400)
+        }
+        self.days = days
+        self.store = store
+        bucket = location.bucket
+        for index in 0..<min(Self.window, days.count) { startListing(index) }
+    }
+
+    deinit { for task in pending.values { task.cancel() } }
+
+    private func startListing(_ index: Int) {
+        let store = self.store
+        let bucket = self.bucket
+        let prefix = days[index]
+        pending[index] = Task { try await store.listKeys(bucket: bucket, prefix: prefix, startAfter: nil) }
+    }
+
+    /// The keys of the next day folder in S3 order, or nil after the last day.
+    func nextDay() async throws -> [String]? {
+        guard next < days.count, let task = pending.removeValue(forKey: next) else { return nil }
+        let ahead = next + Self.window
+        next += 1
+        if ahead < days.count { startListing(ahead) }
+        do {
+            return try await task.value
+        } catch {
+            for task in pending.values { task.cancel() }
+            pending.removeAll()
+            throw error
+        }
+    }
+}

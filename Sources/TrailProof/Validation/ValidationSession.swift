@@ -110,8 +110,9 @@ public struct ValidationSession: Sendable {
         } else {
             let parallel = max(1, min(concurrentChains, chains.count))
             let validators = try chains.map { try validator(for: $0, sharing: parallel, state: state) }
-            try await withThrowingTaskGroup(of: (Int, TrailValidator.Result, [ValidationEvent]).self) { group in
-                var done: [Int: (TrailValidator.Result, [ValidationEvent])] = [:]
+            // Each chain's events go to a scratch file until every chain sorted before it is done.
+            try await withThrowingTaskGroup(of: (Int, TrailValidator.Result, EventSpool).self) { group in
+                var done: [Int: (TrailValidator.Result, EventSpool)] = [:]
                 var next = 0
                 var nextToReport = 0
                 func start() {
@@ -119,19 +120,23 @@ public struct ValidationSession: Sendable {
                     let index = next
                     let validator = validators[index]
                     group.addTask {
-                        var events: [ValidationEvent] = []
-                        let result = try await validator.run { events.append($0) }
-                        return (index, result, events)
+                        let spool = try EventSpool()
+                        var spoolError: (any Error)?
+                        let result = try await validator.run { event in
+                            do { try spool.append(event) } catch { spoolError = spoolError ?? error }
+                        }
+                        if let spoolError { throw spoolError }
+                        return (index, result, spool)
                     }
                     next += 1
                 }
                 for _ in 0..<parallel { start() }
-                while let (index, result, events) = try await group.next() {
-                    done[index] = (result, events)
+                while let (index, result, spool) = try await group.next() {
+                    done[index] = (result, spool)
                     start()
-                    while let (result, events) = done.removeValue(forKey: nextToReport) {
+                    while let (result, spool) = done.removeValue(forKey: nextToReport) {
                         let chain = chains[nextToReport]
-                        for event in events { onEvent(chain, event) }
+                        try spool.replay { onEvent(chain, $0) }
                         finish(chain, result)
                         nextToReport += 1
                     }

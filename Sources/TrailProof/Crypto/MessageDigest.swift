@@ -85,9 +85,7 @@ public final class MessageDigest {
 
     /// The lowercase hex MD5 of `bytes`, as CloudTrail computes public key fingerprints.
     public static func md5Hex<Bytes: ContiguousBytes>(_ bytes: Bytes) -> String {
-        let digest = MessageDigest(.md5)
-        digest.update(bytes)
-        return Hex.encode(digest.finish())
+        hex(.md5, bytes)
     }
 }
 

@@ -34,6 +34,9 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     /// The start of the hour containing this instant.
     public var hourFloor: Timestamp { Timestamp(secondsSinceEpoch: secondsSinceEpoch - mod(secondsSinceEpoch, 3600)) }
 
+    /// The start of the UTC day containing this instant.
+    public var dayFloor: Timestamp { Timestamp(secondsSinceEpoch: secondsSinceEpoch - mod(secondsSinceEpoch, 86_400)) }
+
     /// Calendar fields in UTC.
     public var components: (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
         let days = Int(floorDivide(secondsSinceEpoch, 86_400))

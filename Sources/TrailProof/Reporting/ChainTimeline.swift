@@ -49,19 +49,17 @@ struct ChainTimeline {
     private(set) var digestKeys: [Int: String] = [:]
 
     init(start: Timestamp, end: Timestamp) {
-        firstHour = Self.floorHour(start.secondsSinceEpoch)
-        let lastHour = Self.floorHour(max(end.secondsSinceEpoch - 1, start.secondsSinceEpoch))
+        firstHour = start.hourFloor.secondsSinceEpoch
+        let lastHour = Timestamp(secondsSinceEpoch: max(end.secondsSinceEpoch - 1, start.secondsSinceEpoch)).hourFloor.secondsSinceEpoch
         let hours = Int((lastHour - firstHour) / 3600) + 1
         hourCount = min(hours, Self.maximumHours)
         isCut = hours > Self.maximumHours
         states = [UInt8](repeating: State.none.rawValue, count: hourCount)
     }
 
-    private static func floorHour(_ seconds: Int64) -> Int64 { seconds - ((seconds % 3600) + 3600) % 3600 }
-
     /// The index of the hour that holds `time`, if it is drawn.
     func index(of time: Timestamp) -> Int? {
-        let offset = Self.floorHour(time.secondsSinceEpoch) - firstHour
+        let offset = time.hourFloor.secondsSinceEpoch - firstHour
         guard offset >= 0 else { return nil }
         let index = Int(offset / 3600)
         return index < hourCount ? index : nil

@@ -42,7 +42,7 @@ extension ValidationReport {
                     ("Run at", runTime.iso8601),
                 ])))
         var keys = "<table class=\"list\"><thead><tr><th>Fingerprint</th><th>Region</th><th>Valid from</th><th>Valid to</th></tr></thead><tbody>\n"
-        for key in publicKeys.sorted(by: { $0.validityStart < $1.validityStart }) {
+        for key in publicKeys.sorted(by: { ($0.validityStart, $0.fingerprint) < ($1.validityStart, $1.fingerprint) }) {
             keys +=
                 "<tr><td class=\"mono\">\(Self.html(key.fingerprint))</td><td>\(Self.html(trail.homeRegion))</td><td>\(key.validityStart.iso8601)</td><td>\(key.validityEnd.iso8601)</td></tr>\n"
         }
@@ -130,7 +130,7 @@ extension ValidationReport {
         var text = "<h3>\(html(chain.id.accountID)) \(html(chain.id.region))</h3>\n<table class=\"timeline\"><thead><tr><th>UTC day</th>"
         for hour in 0..<24 { text += "<th>\(hour < 10 ? "0" : "")\(hour)</th>" }
         text += "</tr></thead><tbody>\n"
-        let firstOffset = Int((timeline.hour(0).secondsSinceEpoch % 86_400 + 86_400) % 86_400 / 3600)
+        let firstOffset = timeline.hour(0).components.hour
         var index = -firstOffset
         while index < timeline.hourCount {
             let day = timeline.hour(max(index, 0)).iso8601.prefix(10)

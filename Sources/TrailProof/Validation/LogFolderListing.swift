@@ -17,7 +17,7 @@ final class LogFolderListing {
     /// Starts listing the first days of `start…end` for `location`.
     init(store: any ObjectStore, location: TrailLocation, start: Timestamp, end: Timestamp) {
         var days: [String] = []
-        var day = Timestamp(secondsSinceEpoch: start.secondsSinceEpoch - ((start.secondsSinceEpoch % 86_400) + 86_400) % 86_400)
+        var day = start.dayFloor
         while day <= end {
             days.append(location.logPrefix + day.datePath + "/")
             day = day.adding(seconds: 86_400)

@@ -29,13 +29,13 @@ enum CredentialHTTP {
         let started = ContinuousClock.now
         // What --debug shows: the method, host and path, never a header (tokens) or a body.
         func log(_ status: String) {
-            let elapsed = started.duration(to: .now).components
+            let elapsed = started.duration(to: .now).wholeMilliseconds
             let target = url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? url
             logger.debug(
                 "credentials request",
                 metadata: [
                     "method": "\(method)", "url": "\(target)", "status": "\(status)",
-                    "elapsed_ms": "\(elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000)",
+                    "elapsed_ms": "\(elapsed)",
                 ])
         }
         do {

@@ -220,8 +220,9 @@ public struct S3Store: ObjectStore {
         }
         let payloadHash = body.map { MessageDigest.sha256Hex($0) } ?? SigV4Signer.emptyPayloadHash
         let logger = configuration.logger
-        // What --debug shows of a request: never a header, a signature or a body.
-        let target = path + (query.isEmpty ? "" : "?" + query.map { "\($0.0)=\($0.1)" }.joined(separator: "&"))
+        // What --debug shows of a request: never a header, a signature or a body. Built only when
+        // a line is logged (the metadata below is an autoclosure): this is every request's path.
+        func target() -> String { path + (query.isEmpty ? "" : "?" + query.map { "\($0.0)=\($0.1)" }.joined(separator: "&")) }
         var attempt = 0
         while true {
             attempt += 1
@@ -235,12 +236,12 @@ public struct S3Store: ObjectStore {
             if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
             let started = ContinuousClock.now
             func log(_ message: Logger.Message, status: String) {
-                let elapsed = started.duration(to: .now).components
+                let elapsed = started.duration(to: .now).wholeMilliseconds
                 logger.debug(
                     message,
                     metadata: [
-                        "method": "\(method)", "host": "\(configuration.hostHeader(bucket: bucket))", "path": "\(target)", "status": "\(status)",
-                        "attempt": "\(attempt)", "elapsed_ms": "\(elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000)",
+                        "method": "\(method)", "host": "\(configuration.hostHeader(bucket: bucket))", "path": "\(target())", "status": "\(status)",
+                        "attempt": "\(attempt)", "elapsed_ms": "\(elapsed)",
                     ])
             }
             do {
@@ -252,7 +253,7 @@ public struct S3Store: ObjectStore {
                     throw error.error
                 }
                 logger.debug(
-                    "S3 request will be retried", metadata: ["path": "\(target)", "reason": "\(error.s3Code ?? "HTTP \(response.status.code)")"])
+                    "S3 request will be retried", metadata: ["path": "\(target())", "reason": "\(error.s3Code ?? "HTTP \(response.status.code)")"])
             } catch let error as TrailProofError {
                 throw error
             } catch is CancellationError {

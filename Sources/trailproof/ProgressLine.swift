@@ -35,7 +35,7 @@ final class ProgressLine: Sendable {
         guard enabled else { return }
         while !Task.isCancelled, !state.withLock({ $0.stopped }) {
             try? await Task.sleep(for: .milliseconds(250))
-            draw(force: false)
+            draw()
         }
     }
 
@@ -48,7 +48,7 @@ final class ProgressLine: Sendable {
             case .gap: break
             }
         }
-        draw(force: false)
+        draw()
     }
 
     /// Erases the line (before other output is written).
@@ -68,12 +68,12 @@ final class ProgressLine: Sendable {
         state.withLock { $0.stopped = true }
     }
 
-    private func draw(force: Bool) {
+    private func draw() {
         let now = ContinuousClock.now
         let elapsed = started.duration(to: now)
         guard elapsed > .seconds(1) else { return }
         state.withLock { state in
-            guard !state.stopped, force || state.lastDrawn.duration(to: now) >= .milliseconds(250) else { return }
+            guard !state.stopped, state.lastDrawn.duration(to: now) >= .milliseconds(250) else { return }
             state.lastDrawn = now
             state.shown = true
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

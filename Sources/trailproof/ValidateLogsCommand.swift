@@ -156,7 +156,7 @@ struct ValidateLogsCommand: AsyncParsableCommand {
                 trail: trail, startTime: base.startTime, endTime: base.endTime, bucket: s3Bucket, prefix: base.location.prefix,
                 organizationID: organizationId, checks: checks)
             : nil
-        machine?.publicKeys = keys.keysOverlapping(start: base.startTime, end: base.endTime).values.sorted { $0.fingerprint < $1.fingerprint }
+        machine?.publicKeys = Array(keys.keysOverlapping(start: base.startTime, end: base.endTime).values)
         var spoolError: (any Error)?
         let result = try await session.run { chain, event in
             text.write(event)

@@ -110,14 +110,13 @@ public struct LocalStore: ObjectStore {
                 guard fstatat(dirfd(stream), name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
                 isDirectory = info.st_mode & S_IFMT == S_IFDIR
             }
-            switch isDirectory {
-            case true:
+            if isDirectory {
                 let child = openat(dirfd(stream), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
                 guard child >= 0 else {
                     throw TrailProofError(.storageFailure, "cannot open \(root)/\(path)\(name): \(errnoText())")
                 }
                 try collectKeys(in: child, path: path + name + "/", namePrefix: "", into: &keys)
-            case false:
+            } else {
                 keys.append(path + name)
             }
         }

@@ -46,11 +46,6 @@ struct CoverageCheck: Sendable {
         return .digest(location: object, isBackfill: false, verdict: .invalid(finding))
     }
 
-    /// Every log object delivered in the range that no valid digest lists: `not referenced` in
-    /// an hour a valid digest covers; UNVERIFIED elsewhere, saying whether its digest is overdue
-    /// or not yet due. An overdue hour that no digest of the walk explains (`explained`: the
-    /// windows of digests found invalid, missing or unreadable, and a truncated tail) has lost
-    /// its digest: it is reported INVALID `not found`, once per hour, before its logs.
     /// The log files valid digests list, as the coverage check needs them: only those in the
     /// trail's log folder (nothing else can be in its listing), each kept as its key after the
     /// folder's prefix (half the memory of whole locations, for ranges of many log files).
@@ -103,6 +98,11 @@ struct CoverageCheck: Sendable {
         }
     }
 
+    /// Every log object delivered in the range that no valid digest lists: `not referenced` in
+    /// an hour a valid digest covers; UNVERIFIED elsewhere, saying whether its digest is overdue
+    /// or not yet due. An overdue hour that no digest of the walk explains (`explained`: the
+    /// windows of digests found invalid, missing or unreadable, and a truncated tail) has lost
+    /// its digest: it is reported INVALID `not found`, once per hour, before its logs.
     private func unlistedLogs(
         logKeys: [String], referenced: References, validWindows: inout TimeWindows, explained: inout TimeWindows,
         newestDigestEnd: Timestamp?, missingHours: inout Set<Timestamp>

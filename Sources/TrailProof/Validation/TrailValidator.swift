@@ -67,11 +67,10 @@ public struct TrailValidator: Sendable {
         let batchSize = max(1, store.preferredBatchSize)
         let verifier = LogVerifier(store: store, progress: progress)
         for backfill in [false, true] {
-            // The walk runs ahead on its own task; each valid digest's logs are verified (`jobs` at
-            // a time) while it goes on, and every event is emitted in report order as soon as all
-            // before it are known.
-            // The walk runs at most `lead` steps ahead of the verification, so that memory holds
-            // a window of digests, not the range.
+            // The walk runs ahead on its own task, at most `lead` steps (memory holds a window of
+            // digests, not the range); each valid digest's logs are verified (`jobs` at a time)
+            // while it goes on, and every event is emitted in report order as soon as all before
+            // it are known.
             let (steps, continuation) = AsyncStream<DigestWalker.Step>.makeStream()
             let window = StepWindow(size: Self.lead)
             let walking = Task {

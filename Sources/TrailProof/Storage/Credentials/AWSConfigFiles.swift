@@ -7,7 +7,6 @@ import Foundation
 struct AWSConfigFiles: Sendable {
     let configPath: String
     let credentialsPath: String
-    private let profiles: [String: [String: String]]
     private let configProfiles: [String: [String: String]]
     private let credentialsProfiles: [String: [String: String]]
     private let ssoSessions: [String: [String: String]]
@@ -31,16 +30,19 @@ struct AWSConfigFiles: Sendable {
         configProfiles = profiles
         var credentialsProfiles: [String: [String: String]] = [:]
         for (section, values) in Self.sections(of: credentialsPath) {
-            profiles[section, default: [:]].merge(values) { $1 }
             credentialsProfiles[section, default: [:]].merge(values) { $1 }
         }
         self.credentialsProfiles = credentialsProfiles
-        self.profiles = profiles
         ssoSessions = sessions
     }
 
     /// The profile's values (config and credentials files merged), or nil if neither file has it.
-    func profile(_ name: String) -> [String: String]? { profiles[name] }
+    func profile(_ name: String) -> [String: String]? {
+        switch (configProfiles[name], credentialsProfiles[name]) {
+        case (nil, nil): return nil
+        case (let config, let credentials): return (config ?? [:]).merging(credentials ?? [:]) { $1 }
+        }
+    }
 
     /// The profile's values in the config file alone.
     func configFileProfile(_ name: String) -> [String: String]? { configProfiles[name] }

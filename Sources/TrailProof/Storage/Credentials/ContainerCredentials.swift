@@ -46,20 +46,21 @@ struct ContainerCredentials: Sendable {
             headers.append(("authorization", token))
         }
         let source = "container credentials endpoint \(url)"
-        // As botocore: two-second answers, three attempts.
+        // As botocore: two-second answers, three attempts. A refusal (4xx) is final; no answer
+        // or a server error is tried again.
         var lastError: (any Error)?
         for _ in 0..<3 {
+            let response: CredentialHTTP.Response
             do {
-                let response = try await CredentialHTTP.send("GET", url, headers: headers, timeout: 2, logger: logger)
-                guard response.status == 200 else {
-                    throw TrailProofError(.storageFailure, "\(source) answered HTTP \(response.status)")
-                }
-                return try AWSCredentials.fromJSON(response.body, source: source)
-            } catch let error as TrailProofError where error.message.contains("answered HTTP 4") {
-                throw error
+                response = try await CredentialHTTP.send("GET", url, headers: headers, timeout: 2, logger: logger)
             } catch {
                 lastError = error
+                continue
             }
+            if response.status == 200 { return try AWSCredentials.fromJSON(response.body, source: source) }
+            let refused = TrailProofError(.storageFailure, "\(source) answered HTTP \(response.status)")
+            if (400..<500).contains(response.status) { throw refused }
+            lastError = refused
         }
         if let error = lastError as? TrailProofError { throw error }
         throw TrailProofError(.storageFailure, "\(source) did not answer: \(lastError.map { "\($0)" } ?? "")")

@@ -14,19 +14,13 @@ trap 'rm -rf "$work"' EXIT
 source .ci/setup.sh
 tp=$(bash .ci/build-release.sh 2>"$work/build.log") || { cat "$work/build.log" >&2; exit 1; }
 keys=keys/test-keyring
+source bench/lib.sh
 cc -O2 -o "$work/reference" bench/reference.c -lz -lcrypto -lpthread
 
 best_of_three() {  # prints the best wall time of three runs of the command; fails if one fails
-    local best="" began finished took
+    local best="" took
     for _ in 1 2 3; do
-        began=$(date +%s.%N)
-        if ! "$@" > "$work/out" 2>&1; then
-            echo "bench: failed: $*" >&2
-            tail -20 "$work/out" >&2
-            exit 1
-        fi
-        finished=$(date +%s.%N)
-        took=$(echo "$finished - $began" | bc -l)
+        took=$(seconds "$@") || exit 1
         if [ -z "$best" ] || [ "$(echo "$took < $best" | bc -l)" = 1 ]; then best=$took; fi
     done
     echo "$best"
@@ -58,7 +52,7 @@ PY
     t_tp=$(best_of_three "$tp" validate-logs --store "$store" --public-keys "$keys/public-keys.json" \
         --trail-arn arn:aws:cloudtrail:us-east-1:111122223333:trail/bench-trail --start-time 2026-06-01T00:00:00Z \
         --end-time "$end" --s3-bucket bench-limit)
-    grep -q "$logs/$logs log files valid" "$work/out" || { echo "bench: not every log valid" >&2; cat "$work/out" >&2; exit 1; }
+    grep -q "$logs/$logs log files valid" "$work/last.out" || { echo "bench: not every log valid" >&2; cat "$work/last.out" >&2; exit 1; }
     t_c=$(best_of_three "$work/reference" "$(nproc)" "$work/list-$name")
     printf '%-6s %5d logs of %4d KB   trailproof %6.3f s   C limit %6.3f s   trailproof at %3.0f%% of the limit\n' \
         "$name" "$logs" "$((size / 1024))" "$t_tp" "$t_c" "$(echo "100 * $t_c / $t_tp" | bc -l)"

@@ -53,6 +53,16 @@ public struct LocalStore: ObjectStore {
     // MARK: Reading
 
     public func listKeys(bucket: String, prefix: String, startAfter: String?) async throws -> [String] {
+        try list(bucket: bucket, prefix: prefix, startAfter: startAfter, times: false).map(\.key)
+    }
+
+    public func listObjects(bucket: String, prefix: String, startAfter: String?, page: ([ListedObject]) throws -> Void) async throws {
+        try page(try list(bucket: bucket, prefix: prefix, startAfter: startAfter, times: true))
+    }
+
+    /// The keys under `prefix`, with size and modification time when `times` (one `fstatat`
+    /// per file; without, sizes and times are zero).
+    private func list(bucket: String, prefix: String, startAfter: String?, times: Bool) throws -> [ListedObject] {
         try ObjectLocation.validateBucket(bucket)
         var rootDirectory = try openRoot()
         defer { close(rootDirectory) }
@@ -78,20 +88,44 @@ public struct LocalStore: ObjectStore {
             directory = next
             basePath += segment + "/"
         }
-        var keys: [String] = []
-        try collectKeys(in: directory, path: basePath, namePrefix: segments.last ?? "", into: &keys)
+        var keys: [ListedObject] = []
+        try collectKeys(in: directory, path: basePath, namePrefix: segments.last ?? "", times: times, into: &keys)
         if let startAfter {
-            keys.removeAll { !ObjectLocation.precedesInS3Order(startAfter, $0) }
+            keys.removeAll { !ObjectLocation.precedesInS3Order(startAfter, $0.key) }
         }
-        keys.sort(by: ObjectLocation.precedesInS3Order)
+        keys.sort { ObjectLocation.precedesInS3Order($0.key, $1.key) }
         return keys
+    }
+
+    public func listBuckets() async throws -> [String] {
+        guard let stream = opendir(root) else { throw TrailProofError(.storageFailure, "cannot list store folder \(root): \(errnoText())") }
+        defer { closedir(stream) }
+        var buckets: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(validatingCString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            var info = stat()
+            guard let name, !name.hasPrefix("."), (try? ObjectLocation.validateBucket(name)) != nil,
+                fstatat(dirfd(stream), name, &info, AT_SYMLINK_NOFOLLOW) == 0, info.st_mode & S_IFMT == S_IFDIR
+            else { continue }
+            buckets.append(name)
+        }
+        return buckets.sorted { ObjectLocation.precedesInS3Order($0, $1) }
+    }
+
+    public func deleteObject(_ location: ObjectLocation) async throws {
+        let lock = try acquireWriteLock()
+        defer { close(lock) }
+        try removeFile(objectPath(location), for: location)
+        try removeFile(metadataPath(location), for: location)
     }
 
     /// Adds every file below `directory` (closing it) whose first-level name starts with
     /// `namePrefix`, descending into folders without following links. Anything that is not a
     /// folder is listed, even a link or a named pipe: reading it fails with its name, so a
     /// listing never hides what stands at a key.
-    private func collectKeys(in directory: Int32, path: String, namePrefix: String, into keys: inout [String]) throws {
+    private func collectKeys(in directory: Int32, path: String, namePrefix: String, times: Bool, into keys: inout [ListedObject]) throws {
         guard let stream = fdopendir(directory) else {
             close(directory)
             throw TrailProofError(.storageFailure, "cannot list \(root)/\(path): \(errnoText())")
@@ -115,9 +149,16 @@ public struct LocalStore: ObjectStore {
                 guard child >= 0 else {
                     throw TrailProofError(.storageFailure, "cannot open \(root)/\(path)\(name): \(errnoText())")
                 }
-                try collectKeys(in: child, path: path + name + "/", namePrefix: "", into: &keys)
+                try collectKeys(in: child, path: path + name + "/", namePrefix: "", times: times, into: &keys)
+            } else if times {
+                var info = stat()
+                guard fstatat(dirfd(stream), name, &info, AT_SYMLINK_NOFOLLOW) == 0 else {
+                    throw TrailProofError(.storageFailure, "cannot examine \(root)/\(path)\(name): \(errnoText())")
+                }
+                keys.append(
+                    ListedObject(key: path + name, size: Int64(info.st_size), lastModified: Timestamp(secondsSinceEpoch: Int64(info.st_mtim.tv_sec))))
             } else {
-                keys.append(path + name)
+                keys.append(ListedObject(key: path + name, size: 0, lastModified: Timestamp(secondsSinceEpoch: 0)))
             }
         }
     }
@@ -359,7 +400,7 @@ public struct LocalStore: ObjectStore {
         }
         defer { close(directory) }
         if unlinkat(directory, path.last!, 0) != 0, errno != ENOENT {
-            throw TrailProofError(.storageFailure, "cannot remove stale metadata of \(location.uri): \(errnoText())")
+            throw TrailProofError(.storageFailure, "cannot remove \(path.last!) of \(location.uri) in \(displayName): \(errnoText())")
         }
     }
 

@@ -12,6 +12,20 @@ public struct StoredObject: Sendable {
     }
 }
 
+/// One entry of ``ObjectStore/listObjects(bucket:prefix:startAfter:)``.
+public struct ListedObject: Sendable, Equatable {
+    public let key: String
+    public let size: Int64
+    /// S3 `LastModified` (second precision), or a local file's modification time.
+    public let lastModified: Timestamp
+
+    public init(key: String, size: Int64, lastModified: Timestamp) {
+        self.key = key
+        self.size = size
+        self.lastModified = lastModified
+    }
+}
+
 /// What TrailProof needs of a bucket store: list, read (whole or streamed), and write.
 ///
 /// Implementations refuse unsafe keys (``ObjectLocation/validateKey(_:)``), report a missing
@@ -47,6 +61,18 @@ public protocol ObjectStore: Sendable {
 
     /// Whether the object exists.
     func objectExists(_ location: ObjectLocation) async throws -> Bool
+
+    /// Every key in `bucket` under `prefix` after `startAfter`, in S3 order, with its size and
+    /// last-modified time (S3 `LastModified`, a local file's modification time), handed to
+    /// `page` a page at a time (one ListObjectsV2 page on S3), so that a caller that keeps
+    /// only some of them needs no memory for the rest.
+    func listObjects(bucket: String, prefix: String, startAfter: String?, page: ([ListedObject]) throws -> Void) async throws
+
+    /// The buckets of the store, sorted (S3 ListBuckets; a local store's bucket folders).
+    func listBuckets() async throws -> [String]
+
+    /// Removes an object and its metadata; removing a missing object is not an error.
+    func deleteObject(_ location: ObjectLocation) async throws
 
     /// Writes an object with its metadata. The object becomes visible whole or not at all,
     /// metadata first. With `overwrite: false` an existing object is never replaced

@@ -14,6 +14,17 @@ final class InMemoryStore: ObjectStore, Sendable {
             .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
     }
 
+    func listObjects(bucket: String, prefix: String, startAfter: String?, page: ([ListedObject]) throws -> Void) async throws {
+        try page(
+            try await listKeys(bucket: bucket, prefix: prefix, startAfter: startAfter).map {
+                ListedObject(key: $0, size: 0, lastModified: Timestamp(secondsSinceEpoch: 0))
+            })
+    }
+
+    func listBuckets() async throws -> [String] { Set(objects.withLock { $0.keys.map(\.bucket) }).sorted() }
+
+    func deleteObject(_ location: ObjectLocation) async throws { _ = objects.withLock { $0.removeValue(forKey: location) } }
+
     func getObject(_ location: ObjectLocation, maxBytes: Int) async throws -> StoredObject {
         guard let object = objects.withLock({ $0[location] }) else { throw TrailProofError(.objectNotFound, "\(location.uri) not found") }
         guard object.bytes.count <= maxBytes else { throw TrailProofError(.objectTooLarge, "\(location.uri) is too large") }

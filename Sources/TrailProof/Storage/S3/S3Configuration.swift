@@ -71,8 +71,10 @@ public struct S3Configuration: Sendable {
         return "\(base):\(port)"
     }
 
-    /// The path of an object (or of the bucket when `key` is nil), not yet percent-encoded.
-    func path(bucket: String, key: String?) -> String {
+    /// The path of an object (or of the bucket when `key` is nil, or of the service when both
+    /// are nil), not yet percent-encoded.
+    func path(bucket: String?, key: String?) -> String {
+        guard let bucket else { return "/" }
         switch addressing {
         case .path: return "/\(bucket)" + (key.map { "/" + $0 } ?? "")
         case .virtual: return "/" + (key ?? "")

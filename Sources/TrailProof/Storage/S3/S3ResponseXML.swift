@@ -3,6 +3,9 @@ struct S3ResponseXML {
     /// One page of ListObjectsV2.
     struct ListPage {
         var keys: [String] = []
+        /// Per key, in order: its size and LastModified (nil when the server left them out).
+        var sizes: [Int64?] = []
+        var lastModified: [Timestamp?] = []
         var isTruncated = false
         var nextContinuationToken: String?
     }
@@ -19,13 +22,24 @@ struct S3ResponseXML {
         var page = ListPage()
         for (path, text) in elements {
             switch path {
-            case ["ListBucketResult", "Contents", "Key"]: page.keys.append(text)
+            case ["ListBucketResult", "Contents", "Key"]:
+                page.keys.append(text)
+                page.sizes.append(nil)
+                page.lastModified.append(nil)
+            case ["ListBucketResult", "Contents", "Size"] where !page.sizes.isEmpty: page.sizes[page.sizes.count - 1] = Int64(text)
+            case ["ListBucketResult", "Contents", "LastModified"] where !page.lastModified.isEmpty:
+                page.lastModified[page.lastModified.count - 1] = Timestamp(iso8601: text)
             case ["ListBucketResult", "IsTruncated"]: page.isTruncated = text == "true"
             case ["ListBucketResult", "NextContinuationToken"]: page.nextContinuationToken = text
             default: continue
             }
         }
         return page
+    }
+
+    /// The bucket names of a ListBuckets answer.
+    static func bucketNames(_ bytes: [UInt8]) throws -> [String] {
+        try parse(bytes).compactMap { path, text in path == ["ListAllMyBucketsResult", "Buckets", "Bucket", "Name"] ? text : nil }
     }
 
     static func errorDocument(_ bytes: [UInt8]) -> ErrorDocument {

@@ -51,8 +51,28 @@ public struct S3Store: ObjectStore {
     // MARK: ObjectStore
 
     public func listKeys(bucket: String, prefix: String, startAfter: String?) async throws -> [String] {
-        try ObjectLocation.validateBucket(bucket)
         var keys: [String] = []
+        try await listPages(bucket: bucket, prefix: prefix, startAfter: startAfter) { keys += $0.keys }
+        return keys
+    }
+
+    public func listObjects(bucket: String, prefix: String, startAfter: String?, page body: ([ListedObject]) throws -> Void) async throws {
+        try await listPages(bucket: bucket, prefix: prefix, startAfter: startAfter) { page in
+            var objects: [ListedObject] = []
+            for (index, key) in page.keys.enumerated() {
+                guard let size = page.sizes[index], let modified = page.lastModified[index] else {
+                    throw TrailProofError(
+                        .storageFailure, "\(displayName) listed s3://\(bucket)/\(key) without a readable Size and LastModified")
+                }
+                objects.append(ListedObject(key: key, size: size, lastModified: modified))
+            }
+            try body(objects)
+        }
+    }
+
+    /// ListObjectsV2, one request per page, each page handed to `body`.
+    private func listPages(bucket: String, prefix: String, startAfter: String?, _ body: (S3ResponseXML.ListPage) throws -> Void) async throws {
+        try ObjectLocation.validateBucket(bucket)
         var continuation: String?
         repeat {
             var query = [("list-type", "2"), ("prefix", prefix)]
@@ -62,17 +82,29 @@ public struct S3Store: ObjectStore {
             } else if let startAfter {
                 query.append(("start-after", startAfter))
             }
-            let (body, _) = try await getWhole(
+            let (bytes, _) = try await getWhole(
                 bucket: bucket, key: nil, query: query, subject: "listing s3://\(bucket)/\(prefix)", maxBytes: Self.maximumListPageSize)
-            let page = try S3ResponseXML.listPage(body)
-            keys += page.keys
+            let page = try S3ResponseXML.listPage(bytes)
+            try body(page)
             continuation = page.isTruncated ? page.nextContinuationToken : nil
             if page.isTruncated && continuation == nil {
                 throw TrailProofError(
                     .storageFailure, "\(displayName) said the listing of s3://\(bucket)/\(prefix) continues but gave no continuation token")
             }
         } while continuation != nil
-        return keys
+    }
+
+    public func listBuckets() async throws -> [String] {
+        let (bytes, _) = try await getWhole(bucket: nil, key: nil, query: [], subject: "the bucket list", maxBytes: Self.maximumListPageSize)
+        return try S3ResponseXML.bucketNames(bytes).sorted { ObjectLocation.precedesInS3Order($0, $1) }
+    }
+
+    public func deleteObject(_ location: ObjectLocation) async throws {
+        do {
+            _ = try await send("DELETE", location)
+        } catch let error as TrailProofError where error.code == .objectNotFound {
+            return
+        }
     }
 
     public func getObject(_ location: ObjectLocation, maxBytes: Int) async throws -> StoredObject {
@@ -86,7 +118,7 @@ public struct S3Store: ObjectStore {
     static let maximumListPageSize = 16 << 20
 
     /// A whole answer body of at most `maxBytes`, fetched again whole when it breaks off.
-    private func getWhole(bucket: String, key: String?, query: [(String, String)], subject: String, maxBytes: Int) async throws -> (
+    private func getWhole(bucket: String?, key: String?, query: [(String, String)], subject: String, maxBytes: Int) async throws -> (
         [UInt8], HTTPHeaders
     ) {
         var attempt = 0
@@ -208,7 +240,7 @@ public struct S3Store: ObjectStore {
     /// Sends a signed request, retrying what may pass, and returns a 2xx response; anything
     /// else becomes a ``TrailProofError`` that names `subject`.
     private func send(
-        _ method: String, bucket: String, key: String?, query: [(String, String)], headers: [(String, String)] = [],
+        _ method: String, bucket: String?, key: String?, query: [(String, String)], headers: [(String, String)] = [],
         body: [UInt8]? = nil, subject: String
     ) async throws -> HTTPClientResponse {
         let path = configuration.path(bucket: bucket, key: key)
@@ -284,9 +316,11 @@ public struct S3Store: ObjectStore {
     }
 
     /// Turns a non-2xx answer into an error that says what to check.
-    private func describe(_ response: HTTPClientResponse, method: String, bucket: String, subject: String) async throws -> DescribedError {
+    private func describe(_ response: HTTPClientResponse, method: String, bucket bucketName: String?, subject: String) async throws -> DescribedError
+    {
         let body = (try? await response.body.collect(upTo: 64 * 1024)).map { Array(buffer: $0) } ?? []
         let document = S3ResponseXML.errorDocument(body)
+        let bucket = bucketName ?? "(none: a service request)"
         let code = document.code
         let status = Int(response.status.code)
         let detail = "HTTP \(status)" + (code.map { " \($0)" } ?? "") + (document.message.map { ": \($0)" } ?? "")

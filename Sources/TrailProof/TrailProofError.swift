@@ -10,6 +10,7 @@ public struct TrailProofError: Error, Hashable, Sendable, CustomStringConvertibl
         private enum Base: String, Hashable, Sendable {
             case invalidArgument, invalidObjectKey, objectNotFound, objectExists, objectTooLarge, storageFailure
             case invalidInput, cryptographyFailure, keyringFailure, noPublicKeys, invalidPublicKeyList
+            case trailNotFound, trailAlreadyExists, trailNotLogging
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -36,6 +37,13 @@ public struct TrailProofError: Error, Hashable, Sendable, CustomStringConvertibl
         public static let noPublicKeys = Code(.noPublicKeys)
         /// A public key list (ListPublicKeys shape) is malformed.
         public static let invalidPublicKeyList = Code(.invalidPublicKeyList)
+
+        /// No trail of that name or ARN is defined in the store (AWS's TrailNotFoundException).
+        public static let trailNotFound = Code(.trailNotFound)
+        /// create-trail with a name the store already has (AWS's TrailAlreadyExistsException).
+        public static let trailAlreadyExists = Code(.trailAlreadyExists)
+        /// Logs were offered to a trail that is not logging at that time.
+        public static let trailNotLogging = Code(.trailNotLogging)
 
         public var description: String { base.rawValue }
     }

@@ -8,7 +8,10 @@ struct DeliverCommand: AsyncParsableCommand {
         abstract: "Gzip log documents into log files named and placed as CloudTrail does.",
         discussion: """
             Each FILE is a JSON document {"Records": [...]} whose records all have an eventTime; - reads \
-            standard input. Every input is checked before anything is written. Prints the keys written.
+            standard input. Every input is checked before anything is written. Prints the keys written. \
+            With --trail, the trail must be logging at --at; only the records its event selectors select \
+            are kept (the count of the others goes to standard error) and Insights events go to the \
+            CloudTrail-Insight folder.
             """
     )
 
@@ -22,7 +25,6 @@ struct DeliverCommand: AsyncParsableCommand {
     var files: [String]
 
     func run() async throws {
-        let store = try await storeOptions.openStore(create: true)
         let time = try at.map { try parseTime($0, option: "--at") } ?? Timestamp.now()
         var inputs: [LogDelivery.Input] = []
         for file in files {
@@ -35,6 +37,21 @@ struct DeliverCommand: AsyncParsableCommand {
             guard let data else { throw TrailProofError(.invalidInput, "cannot read \(file)") }
             inputs.append(LogDelivery.Input(source: file == "-" ? "standard input" : file, bytes: Array(data)))
         }
+        if let trailName = locationOptions.trail {
+            let registry = try await storeOptions.trailRegistry(create: true)
+            let delivery = TrailLogDelivery(registry: registry, trail: try await registry.trail(named: trailName))
+            let outcome = try await delivery.deliver(inputs, at: time, region: locationOptions.region)
+            for object in outcome.delivered { Console.output(object.uri + "\n") }
+            if outcome.droppedBySelectors > 0 {
+                Console.error("dropped \(outcome.droppedBySelectors) records that the trail's event selectors do not select")
+            }
+            if outcome.droppedGlobal > 0 {
+                Console.error("dropped \(outcome.droppedGlobal) global service events: the trail does not include them")
+            }
+            if outcome.delivered.isEmpty { Console.error("nothing delivered: the trail selects none of the records") }
+            return
+        }
+        let store = try await storeOptions.openStore(create: true)
         let delivery = LogDelivery(store: store, location: try locationOptions.location())
         for object in try await delivery.deliver(inputs, at: time) {
             Console.output(object.uri + "\n")

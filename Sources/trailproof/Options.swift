@@ -8,17 +8,31 @@ struct StoreOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "A local store folder (DIR/BUCKET/KEY holds objects, DIR/.metadata their metadata), or s3 (the default).", valueName: "DIR|s3"))
+            "A local store folder (DIR/BUCKET/KEY holds objects, DIR/.metadata their metadata), or s3 (the default); s3://BUCKET looks for trail definitions only in BUCKET.",
+            valueName: "DIR|s3|s3://BUCKET"))
     var store: String?
 
     @OptionGroup var s3: S3Options
 
+    private var isS3: Bool { store == nil || store == "s3" || store!.hasPrefix("s3://") }
+
     /// The store: local when `--store DIR`, else S3.
     func openStore(create: Bool) async throws -> any ObjectStore {
-        if let store, store != "s3" {
+        if let store, !isS3 {
             return create ? try LocalStore.create(root: store) : try LocalStore(root: store)
         }
         return try await s3.openStore()
+    }
+
+    /// Where trail definitions are looked up: every bucket of the store, or the one of `s3://BUCKET`.
+    func trailRegistry(create: Bool = false) async throws -> TrailRegistry {
+        var buckets: [String]?
+        if let store, store.hasPrefix("s3://") {
+            let bucket = String(store.dropFirst("s3://".count).split(separator: "/", omittingEmptySubsequences: false).first ?? "")
+            try ObjectLocation.validateBucket(bucket)
+            buckets = [bucket]
+        }
+        return TrailRegistry(store: try await openStore(create: create), buckets: buckets)
     }
 }
 
@@ -80,25 +94,42 @@ struct S3Options: ParsableArguments {
 
 extension S3Configuration.Addressing: ExpressibleByArgument {}
 
-/// The account and region whose files are produced.
+/// The account and region whose files are produced: a defined trail (`--trail NAME`), or
+/// the bucket, account and region given one by one.
 struct TrailLocationOptions: ParsableArguments {
+    @Option(help: "A trail defined with create-trail: its bucket, prefix, account and home region are used.")
+    var trail: String?
+
     @Option(help: "The bucket the trail delivers to.")
-    var bucket: String
+    var bucket: String?
 
     @Option(help: "A key prefix before AWSLogs/.")
     var prefix: String?
 
     @Option(help: "The 12-digit account ID the files are delivered for.")
-    var accountId: String
+    var accountId: String?
 
-    @Option(help: "The region that delivers the files, e.g. us-east-1.")
-    var region: String
+    @Option(help: "The region that delivers the files, e.g. us-east-1 (with --trail: a region of a multi-region trail).")
+    var region: String?
 
     @Option(help: "The organization ID (o-...) of an organization trail.")
     var organizationId: String?
 
+    func validate() throws {
+        if trail != nil {
+            guard bucket == nil, prefix == nil, accountId == nil, organizationId == nil else {
+                throw ValidationError(
+                    "--trail takes the bucket, prefix, account and organization from the trail's definition; leave those options out")
+            }
+        } else {
+            guard bucket != nil, accountId != nil, region != nil else {
+                throw ValidationError("give --trail NAME, or --bucket, --account-id and --region")
+            }
+        }
+    }
+
     func location() throws -> TrailLocation {
-        try TrailLocation(bucket: bucket, prefix: prefix, organizationID: organizationId, accountID: accountId, region: region)
+        try TrailLocation(bucket: bucket!, prefix: prefix, organizationID: organizationId, accountID: accountId!, region: region!)
     }
 }
 

@@ -17,11 +17,14 @@ struct TrailProofCommand: AsyncParsableCommand {
             command line is wrong; 3 the run was stopped by an error (unreadable store or key \
             list, a failed listing, no public keys in range, a write refused); 4 validate-logs \
             found nothing INVALID but some objects UNVERIFIED or UNREADABLE; 5 validate-logs \
-            found nothing to validate.
+            found nothing to validate; 6 get-trail-status --check found the trail unhealthy.
             """,
         version: "trailproof \(BuildInfo.description)",
         subcommands: [
             KeysCommand.self, DeliverCommand.self, DigestCommand.self, ValidateLogsCommand.self, MirrorCommand.self, DemoCommand.self,
+            CreateTrailCommand.self, UpdateTrailCommand.self, DescribeTrailsCommand.self, GetTrailCommand.self, DeleteTrailCommand.self,
+            StartLoggingCommand.self, StopLoggingCommand.self, GetTrailStatusCommand.self, PutEventSelectorsCommand.self,
+            GetEventSelectorsCommand.self,
         ]
     )
 
@@ -61,6 +64,7 @@ enum ExitStatus {
     static let stopped: Int32 = 3
     static let notEstablished: Int32 = 4
     static let nothingFound: Int32 = 5
+    static let unhealthy: Int32 = 6
 }
 
 /// Writes to the standard streams without buffering surprises between them.

@@ -61,6 +61,15 @@ struct ValidateLogsCommand: AsyncParsableCommand {
     @Flag(help: "Validate every account's chain found under the bucket (organization trails).")
     var allAccounts = false
 
+    @Option(
+        help: ArgumentHelp(
+            "The digests seal the objects under this key prefix (digest --logs-from): with --checks full, report objects there that no valid digest lists.",
+            valueName: "PREFIX"))
+    var logsFrom: String?
+
+    @Option(help: ArgumentHelp("With --logs-from: the late window the sealing used.", valueName: "HOURS"))
+    var lateWindow: Int64 = 24
+
     @Option(help: ArgumentHelp("full: every check (default); aws-cli: only aws-cli's checks, for identical output.", valueName: "full|aws-cli"))
     var checks: ValidationRequest.CheckLevel = .full
 
@@ -93,6 +102,7 @@ struct ValidateLogsCommand: AsyncParsableCommand {
     func validate() throws {
         guard jobs >= 0 else { throw ValidationError("--jobs must be 0 (automatic) or more") }
         guard !onlyNew || state != nil else { throw ValidationError("--only-new needs --state FILE") }
+        guard (0...24 * 366).contains(lateWindow) else { throw ValidationError("--late-window must be between 0 and 8784 hours") }
         guard checks == .full || (state == nil && signatures == nil && !onlyNew) else {
             throw ValidationError("--state, --only-new and --signatures need --checks full")
         }
@@ -109,6 +119,8 @@ struct ValidateLogsCommand: AsyncParsableCommand {
                 organizationID: organizationId, region: region, jobs: jobs)
             request.checks = checks
             request.onlyNew = onlyNew
+            request.sealedPrefix = logsFrom
+            request.lateWindow = lateWindow * 3600
             return request
         } catch let error as TrailProofError {
             throw TrailProofError(.invalidArgument, error.message)

@@ -49,6 +49,7 @@ public struct TrailLocation: Hashable, Sendable {
         let accountRoot = (cleanPrefix.map { $0 + "/" } ?? "") + "AWSLogs/" + (organizationID.map { $0 + "/" } ?? "") + accountID + "/"
         logPrefix = accountRoot + "CloudTrail/\(region)/"
         digestPrefix = accountRoot + "CloudTrail-Digest/\(region)/"
+        insightPrefix = accountRoot + "CloudTrail-Insight/\(region)/"
         logNameHead = "\(accountID)_CloudTrail_\(region)_"
         digestNameHead = "\(accountID)_CloudTrail-Digest_\(region)_"
     }
@@ -85,6 +86,15 @@ public struct TrailLocation: Hashable, Sendable {
 
     /// `…/CloudTrail-Digest/REGION/`: every digest of this account and region is below it.
     public let digestPrefix: String
+
+    /// `…/CloudTrail-Insight/REGION/`: Insights event files of this account and region.
+    public let insightPrefix: String
+
+    /// The key of an Insights event file delivered at `time`, as AWS documents it:
+    /// `…/CloudTrail-Insight/REGION/YYYY/MM/DD/ACCOUNT_CloudTrail-Insight_REGION_YYYYMMDDTHHmmZ_UNIQUE.json.gz`.
+    public func insightKey(deliveredAt time: Timestamp, unique: String) -> String {
+        "\(insightPrefix)\(time.datePath)/\(accountID)_CloudTrail-Insight_\(region)_\(time.compactMinutes)_\(unique).json.gz"
+    }
 
     /// The key of a log file delivered at `time` (minute precision) with a 16-character suffix.
     public func logKey(deliveredAt time: Timestamp, unique: String) -> String {

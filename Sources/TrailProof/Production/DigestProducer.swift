@@ -7,11 +7,21 @@ public struct DigestProducer: Sendable {
     public let trailName: String
     public let homeRegion: String
     public let keyring: Keyring
+    /// Where the current chain begins (the trail's latest start of logging): a newest digest
+    /// that ends before it belongs to an older chain, and the next digest starts a new chain
+    /// at this time. Nil: chains are continued, or started with `restart`.
+    public let chainStart: Timestamp?
+    /// Seal the objects other shippers deliver under a prefix instead of the trail's own log
+    /// files (``LogSealing``); nil: the trail's log folder, by the delivery time in each key.
+    public let sealing: LogSealing?
 
     /// Length of one digest window.
     public static let window: Int64 = 3600
 
-    public init(store: any ObjectStore, location: TrailLocation, trailName: String, homeRegion: String, keyring: Keyring) throws {
+    public init(
+        store: any ObjectStore, location: TrailLocation, trailName: String, homeRegion: String, keyring: Keyring, chainStart: Timestamp? = nil,
+        sealing: LogSealing? = nil
+    ) throws {
         try TrailLocation.validateTrailName(trailName)
         guard TrailLocation.isRegionName(homeRegion) else {
             throw TrailProofError(.invalidArgument, "invalid home region \"\(homeRegion)\"")
@@ -21,23 +31,48 @@ public struct DigestProducer: Sendable {
         self.trailName = trailName
         self.homeRegion = homeRegion
         self.keyring = keyring
+        self.chainStart = chainStart
+        self.sealing = sealing
     }
 
     /// Writes every missing hourly digest whose window ends at or before `until`, and returns
     /// them oldest first. Re-running writes nothing new. With `restart`, the next digest starts
     /// a new chain (all `previousDigest*` null), as after logging was stopped; it begins at the
-    /// hour of the first log delivered since the last digest, or at the last whole hour.
+    /// hour of the first log delivered since the last digest, or at the last whole hour. With
+    /// `final` (logging stops at `until`), a last, shorter digest covers up to `until` itself,
+    /// as CloudTrail's final digest does.
     @discardableResult
-    public func run(until: Timestamp, restart: Bool = false) async throws -> [ObjectLocation] {
-        let newest = try await newestDigest()
+    public func run(until: Timestamp, restart: Bool = false, final: Bool = false) async throws -> [ObjectLocation] {
+        let digestKeys = try await listDigestKeys()
+        let newestKey = digestKeys.max { $0.end < $1.end }
         var previous: DigestFile.PreviousDigest?
         var start: Timestamp
-        if let newest, !restart {
+        // Only a digest the chain goes on from is loaded and verified: a new chain needs no link.
+        let continues = newestKey.map { newest in !restart && chainStart.map { newest.end >= $0 } ?? true } ?? false
+        var sealingRun: SealingRun?
+        if let sealing {
+            // Continuing: the late window before the chain's end, and what its digests list. A new
+            // chain: from its start (or everything, for the first chain).
+            let lowerBound = continues ? newestKey!.end.adding(seconds: -sealing.lateWindow) : chainStart
+            let candidates = try await sealing.candidates(store: store, location: location, lowerBound: lowerBound, until: until)
+            let sealed = continues ? try await keysListed(by: digestKeys, endingAfter: lowerBound!) : []
+            sealingRun = SealingRun(candidates: candidates, alreadySealed: sealed, lateFrom: continues ? lowerBound : nil)
+        }
+        if let newestKey, continues {
+            let newest = try await verifiedDigest(newestKey.key)
             previous = newest.link
             start = newest.digest.endTime
+        } else if let chainStart {
+            start = max(chainStart, newestKey?.end ?? chainStart)
         } else {
-            let after = newest?.digest.endTime
-            if let firstLog = try await firstLogTime(atOrAfter: after, before: until) {
+            let after = newestKey?.end
+            let first: Timestamp?
+            if let sealingRun {
+                first = sealingRun.candidates.map(\.lastModified).filter { modified in after.map { modified >= $0 } ?? true }.min()
+            } else {
+                first = try await firstLogTime(atOrAfter: after, before: until)
+            }
+            if let firstLog = first {
                 start = firstLog.hourFloor
                 if let after, start < after { start = after }
             } else {
@@ -46,9 +81,16 @@ public struct DigestProducer: Sendable {
             }
         }
         var written: [ObjectLocation] = []
-        while start.adding(seconds: Self.window) <= until {
-            let end = start.adding(seconds: Self.window)
-            let (object, link) = try await writeDigest(start: start, end: end, previous: previous)
+        while start < until, start.adding(seconds: Self.window) <= until || final {
+            let end = min(start.adding(seconds: Self.window), until)
+            let entries: [DigestFile.LogFileEntry]
+            if let sealingRun {
+                entries = try await sealingRun.entries(from: start, to: end, producer: self)
+            } else {
+                entries = try await logEntries(from: start, to: end)
+            }
+            sealingRun?.lateFrom = nil  // late arrivals go into the first digest of the run only
+            let (object, link) = try await writeDigest(start: start, end: end, entries: entries, previous: previous)
             written.append(object)
             previous = link
             start = end
@@ -61,17 +103,80 @@ public struct DigestProducer: Sendable {
         let link: DigestFile.PreviousDigest
     }
 
-    /// The newest digest of this trail, after checking that its signature is good: a chain is
-    /// never extended from a digest that does not verify.
-    private func newestDigest() async throws -> ChainHead? {
+    /// The keys and end times of this trail's standard digests.
+    private func listDigestKeys() async throws -> [(end: Timestamp, key: String)] {
         let keys = try await store.listKeys(bucket: location.bucket, prefix: location.digestPrefix, startAfter: nil)
-        let newestKey = keys.compactMap { key -> (Timestamp, String)? in
+        return keys.compactMap { key -> (end: Timestamp, key: String)? in
             guard let parsed = location.digestEndTime(ofKey: key, trailName: trailName, homeRegion: homeRegion), !parsed.backfill
             else { return nil }
             return (parsed.end, key)
-        }.max { $0.0 < $1.0 }
-        guard let newestKey else { return nil }
-        let object = ObjectLocation(bucket: location.bucket, key: newestKey.1)
+        }
+    }
+
+    /// The keys (in this trail's bucket) that the digests ending after `time` list: what the
+    /// late window has sealed already. Read for membership only; the chain's newest digest is
+    /// verified before the chain is extended.
+    private func keysListed(by digests: [(end: Timestamp, key: String)], endingAfter time: Timestamp) async throws -> Set<String> {
+        var keys = Set<String>()
+        for digest in digests where digest.end > time {
+            let stored = try await store.getObject(ObjectLocation(bucket: location.bucket, key: digest.key), maxBytes: DigestFile.maximumSize)
+            let file = try DigestFile(parsing: try GzipInflater.decompressWhole(stored.bytes, maxOutput: DigestFile.maximumSize))
+            for entry in file.logFiles where entry.location.bucket == location.bucket { keys.insert(entry.location.key) }
+        }
+        return keys
+    }
+
+    /// A sealing run's objects, placed window by window.
+    private struct SealingRun {
+        let candidates: [LogSealing.Candidate]
+        let alreadySealed: Set<String>
+        /// Objects modified from here up to the first window are late arrivals for it.
+        var lateFrom: Timestamp?
+
+        func entries(from start: Timestamp, to end: Timestamp, producer: DigestProducer) async throws -> [DigestFile.LogFileEntry] {
+            var entries: [DigestFile.LogFileEntry] = []
+            var notGzip: [String] = []
+            for candidate in candidates {
+                let time = candidate.lastModified
+                let inWindow = time >= start && time < end
+                let late = lateFrom.map { time >= $0 && time < start } ?? false
+                guard inWindow || (late && !alreadySealed.contains(candidate.key)) else { continue }
+                let object = ObjectLocation(bucket: producer.location.bucket, key: candidate.key)
+                do {
+                    entries.append(try await producer.sealedEntry(for: object, lastModified: time))
+                } catch let error as GzipInflater.FormatError {
+                    notGzip.append("\(object.uri) (\(error.reason))")
+                }
+            }
+            if let sealing = producer.sealing, sealing.skipNonGzip {
+                for object in notGzip { sealing.onSkipped(object) }
+            } else if !notGzip.isEmpty {
+                throw TrailProofError(
+                    .invalidInput,
+                    "refusing to seal the hour \(start) to \(end): not gzip (only gzip log objects are sealed; --skip-non-gzip leaves them out): "
+                        + notGzip.prefix(20).joined(separator: ", ") + (notGzip.count > 20 ? " and \(notGzip.count - 20) more" : ""))
+            }
+            return entries
+        }
+    }
+
+    /// The digest entry of an object sealed as it is: gunzip and SHA-256 in one streaming pass;
+    /// its event times are its last-modified time (its records are not CloudTrail's).
+    fileprivate func sealedEntry(for object: ObjectLocation, lastModified: Timestamp) async throws -> DigestFile.LogFileEntry {
+        let inflater = GzipInflater()
+        let hasher = MessageDigest(.sha256)
+        try await store.readObject(object) { chunk in
+            try inflater.feed(chunk) { hasher.update($0) }
+        }
+        guard inflater.finish() == .complete else { throw GzipInflater.FormatError(reason: "not a single complete gzip stream") }
+        return DigestFile.LogFileEntry(
+            location: object, hashValue: Hex.encode(hasher.finish()), newestEventTime: lastModified.iso8601, oldestEventTime: lastModified.iso8601)
+    }
+
+    /// The digest at `key`, after checking that its signature is good: a chain is never
+    /// extended from a digest that does not verify.
+    private func verifiedDigest(_ key: String) async throws -> ChainHead {
+        let object = ObjectLocation(bucket: location.bucket, key: key)
         let stored = try await store.getObject(object, maxBytes: DigestFile.maximumSize)
         func refuse(_ why: String) -> TrailProofError {
             TrailProofError(
@@ -102,10 +207,9 @@ public struct DigestProducer: Sendable {
         }.min()
     }
 
-    private func writeDigest(start: Timestamp, end: Timestamp, previous: DigestFile.PreviousDigest?) async throws
+    private func writeDigest(start: Timestamp, end: Timestamp, entries: [DigestFile.LogFileEntry], previous: DigestFile.PreviousDigest?) async throws
         -> (ObjectLocation, DigestFile.PreviousDigest)
     {
-        let entries = try await logEntries(from: start, to: end)
         let (signingKey, privateKey) = try keyring.signingKey(region: homeRegion, at: end)
         let object = ObjectLocation(
             bucket: location.bucket, key: location.digestKey(trailName: trailName, homeRegion: homeRegion, endTime: end))

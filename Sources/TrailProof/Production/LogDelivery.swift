@@ -21,11 +21,12 @@ public struct LogDelivery: Sendable {
 
     /// Checks every input first and writes nothing if any is malformed; then writes each as a
     /// log file delivered at `time`. Refuses a time that a digest already covers, since such a
-    /// log could never be listed in a digest. Returns the new objects in input order.
-    public func deliver(_ inputs: [Input], at time: Timestamp) async throws -> [ObjectLocation] {
+    /// log could never be listed in a digest. Returns the new objects in input order. With
+    /// `insights`, the files go to the `CloudTrail-Insight` folder, which digests do not cover.
+    public func deliver(_ inputs: [Input], at time: Timestamp, insights: Bool = false) async throws -> [ObjectLocation] {
         guard !inputs.isEmpty else { throw TrailProofError(.invalidArgument, "no log documents to deliver") }
         for input in inputs { _ = try LogDocument.eventTimeRange(of: input.bytes, source: input.source) }
-        if let covered = try await newestDigestEnd(), covered > time {
+        if !insights, let covered = try await newestDigestEnd(), covered > time {
             throw TrailProofError(
                 .invalidArgument,
                 "a digest under \(location.digestPrefix) already covers up to \(covered); a log delivered at \(time) would never be listed in a digest (use a later --at)"
@@ -35,7 +36,8 @@ public struct LogDelivery: Sendable {
         for input in inputs {
             let compressed = try Gzip.compress(input.bytes)
             while true {
-                let key = location.logKey(deliveredAt: time, unique: SecureRandom.alphanumericString(16))
+                let unique = SecureRandom.alphanumericString(16)
+                let key = insights ? location.insightKey(deliveredAt: time, unique: unique) : location.logKey(deliveredAt: time, unique: unique)
                 let object = ObjectLocation(bucket: location.bucket, key: key)
                 do {
                     try await store.putObject(object, bytes: compressed, metadata: [:], overwrite: false)

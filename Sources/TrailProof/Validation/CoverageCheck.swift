@@ -59,6 +59,12 @@ struct CoverageCheck: Sendable {
             prefix = location.logPrefix
         }
 
+        /// For digests that seal the objects under `prefix` of `bucket`.
+        init(bucket: String, prefix: String) {
+            self.bucket = bucket
+            self.prefix = prefix
+        }
+
         mutating func insert(_ entries: [DigestFile.LogFileEntry]) {
             for entry in entries where entry.location.bucket == bucket {
                 if let suffix = suffix(of: entry.location.key) { suffixes.insert(suffix) }
@@ -71,6 +77,45 @@ struct CoverageCheck: Sendable {
         private func suffix(of key: String) -> String? {
             guard key.utf8.starts(with: prefix.utf8) else { return nil }
             return String(decoding: key.utf8.dropFirst(prefix.utf8.count), as: UTF8.self)
+        }
+    }
+
+    /// The objects under a sealed prefix (``ValidationRequest/sealedPrefix``) modified in the
+    /// range that no valid digest lists, in key order. Modified after the newest valid digest's
+    /// window: not sealed yet (UNVERIFIED). Within the late window before it: UNVERIFIED, a late
+    /// arrival the next digest seals, or an insertion that none will. Older: INVALID, as no
+    /// digest run could still seal it.
+    func unsealedObjects(under prefix: String, referenced: References, newestValidEnd: Timestamp?, emit: (ValidationEvent) -> Void) async throws {
+        let sealing = try LogSealing(prefix: prefix, lateWindow: request.lateWindow)
+        let start = request.walkStart
+        try await store.listObjects(bucket: location.bucket, prefix: prefix, startAfter: nil) { page in
+            for object in page where sealing.isCandidate(object.key, location: location) && !referenced.contains(object.key) {
+                let modified = object.lastModified
+                guard modified >= start, modified <= request.endTime else { continue }
+                let uri = ObjectLocation(bucket: location.bucket, key: object.key)
+                guard let newestValidEnd, modified < newestValidEnd else {
+                    let finding = Finding(
+                        .noValidDigest,
+                        "not sealed yet: modified at \(modified), after the newest valid digest"
+                            + (newestValidEnd.map { " (its window ends at \($0))" } ?? ""))
+                    emit(.log(location: uri, verdict: .unverified(finding)))
+                    continue
+                }
+                if modified >= newestValidEnd.adding(seconds: -request.lateWindow) {
+                    let finding = Finding(
+                        .noValidDigest,
+                        "not referenced by any digest: modified at \(modified), in an hour already sealed; a late arrival is sealed by the next digest, an insertion never is"
+                    )
+                    emit(.log(location: uri, verdict: .unverified(finding)))
+                } else {
+                    let finding = Finding(
+                        .notReferenced, "not referenced by any digest",
+                        detail:
+                            "modified at \(modified), more than the late window (\(request.lateWindow / 3600) hours) before the newest valid digest ends (\(newestValidEnd)): no digest run seals it any more"
+                    )
+                    emit(.log(location: uri, verdict: .invalid(finding)))
+                }
+            }
         }
     }
 

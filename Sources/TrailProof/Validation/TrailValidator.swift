@@ -49,11 +49,13 @@ public struct TrailValidator: Sendable {
         }
         // The first log folders are listed while the digests are walked; the coverage check reads
         // them, a day at a time, at the end.
-        let logFolders = request.checks == .full ? coverage.listLogFolders() : nil
+        let logFolders = request.checks == .full && request.sealedPrefix == nil ? coverage.listLogFolders() : nil
         let listing = try await DigestListing.list(store: store, bucket: request.location.bucket, location: request.location)
         let walker = DigestWalker(store: store, request: request, publicKeys: publicKeys, listing: listing)
         // The log files valid digests list, for the coverage check (full checks only).
-        var referenced = CoverageCheck.References(location: request.location)
+        var referenced =
+            request.sealedPrefix.map { CoverageCheck.References(bucket: request.location.bucket, prefix: $0) }
+            ?? CoverageCheck.References(location: request.location)
         var validWindows = TimeWindows()
         var newest: ValidDigest?
         let newestDigestEnd = request.checks == .full ? listing.newestStandardEnd(location: request.location, trail: request.trail) : nil
@@ -142,6 +144,9 @@ public struct TrailValidator: Sendable {
             if !backfill, request.checks == .full, let anchor = request.anchor, case .notMet = walk.anchor {
                 emit(anchorNotReached(anchor, newest: newest))
             }
+        }
+        if request.checks == .full, let prefix = request.sealedPrefix {
+            try await coverage.unsealedObjects(under: prefix, referenced: referenced, newestValidEnd: newest?.digest.endTime, emit: emit)
         }
         if let logFolders {
             try await coverage.unlistedLogs(

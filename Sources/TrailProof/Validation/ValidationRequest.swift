@@ -19,6 +19,12 @@ public struct ValidationRequest: Hashable, Sendable {
     public var anchor: ChainAnchor?
     /// With an anchor: validate only what is newer than it.
     public var onlyNew = false
+    /// The key prefix whose objects the digests seal (`digest --logs-from`), if they seal
+    /// another shipper's objects rather than the trail's own log folder: the coverage check
+    /// then lists this prefix.
+    public var sealedPrefix: String?
+    /// With ``sealedPrefix``: the late window the sealing used (seconds).
+    public var lateWindow: Int64 = 86_400
     /// The current time, which decides whether a digest is overdue (whatever `endTime` says);
     /// the time the request was made unless set.
     public var now = Timestamp.now()

@@ -62,12 +62,10 @@ struct DigestCommand: AsyncParsableCommand {
         let limit = try until.map { try parseTime($0, option: "--until") } ?? Timestamp.now()
         guard (0...24 * 366).contains(lateWindow) else { throw ValidationError("--late-window must be between 0 and 8784 hours") }
         let sealing = try logsFrom.map {
-            try LogSealing(prefix: $0, lateWindow: lateWindow * 3600, skipNonGzip: skipNonGzip) { skipped in
-                Console.error("not sealed, not gzip: \(TerminalText.escape(skipped))")
-            }
+            try LogSealing(prefix: $0, lateWindow: lateWindow * 3600, skipNonGzip: skipNonGzip, onSkipped: reportSkipped)
         }
         if let name = locationOptions.trail {
-            let lifecycle = TrailLifecycle(registry: try await storeOptions.trailRegistry(create: true))
+            let lifecycle = TrailLifecycle(registry: try await storeOptions.trailRegistry(create: true), onSkipped: reportSkipped)
             let written = try await lifecycle.writeDigests(
                 name: name, until: limit, keyring: try Keyring(directory: keyring, mustExist: true), sealing: sealing)
             for object in written { Console.output(object.uri + "\n") }

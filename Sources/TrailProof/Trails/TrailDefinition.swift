@@ -16,6 +16,18 @@ public struct TrailDefinition: Sendable, Equatable {
     public var includeGlobalServiceEvents: Bool
     /// What the trail logs; nil: every management event, no data events (AWS's default).
     public var eventSelectors: EventSelectors?
+    /// A TrailProof extension: the trail's digests seal the gzip objects another shipper
+    /// delivers under this prefix (``LogSealing``) instead of its own log folder.
+    public var sealedPrefix: String?
+    /// With ``sealedPrefix``: how many hours late an object may arrive and still be sealed.
+    public var lateWindowHours: Int64 = 24
+    /// With ``sealedPrefix``: leave objects that are not gzip out instead of refusing their hour.
+    public var skipNonGzip = false
+
+    /// The sealing the trail's digests do, if any.
+    public func sealing(onSkipped: @escaping @Sendable (String) -> Void = { _ in }) throws -> LogSealing? {
+        try sealedPrefix.map { try LogSealing(prefix: $0, lateWindow: lateWindowHours * 3600, skipNonGzip: skipNonGzip, onSkipped: onSkipped) }
+    }
 
     /// A trail as create-trail makes it, after checking the name (AWS's rules and messages),
     /// the bucket, the prefix, the account and the region.
@@ -63,6 +75,10 @@ public struct TrailDefinition: Sendable, Equatable {
                 throw TrailProofError(
                     .invalidArgument, "InvalidS3PrefixException: \(TrailRegistry.reservedPrefix) is reserved for trail definitions")
             }
+        }
+        if let sealedPrefix { _ = try LogSealing(prefix: sealedPrefix) }
+        guard (0...24 * 366).contains(lateWindowHours) else {
+            throw TrailProofError(.invalidArgument, "the late window must be between 0 and 8784 hours")
         }
         if isOrganization, organizationID == nil {
             throw TrailProofError(
@@ -127,6 +143,15 @@ public struct TrailDefinition: Sendable, Equatable {
         members.append(("AccountId", .string(accountID)))
         if let organizationID { members.append(("OrganizationId", .string(organizationID))) }
         if let eventSelectors { members.append(eventSelectors.member) }
+        if let sealedPrefix {
+            members.append(
+                (
+                    "TrailProofSealing",
+                    .object([
+                        ("Prefix", .string(sealedPrefix)), ("LateWindowHours", .number(String(lateWindowHours))), ("SkipNonGzip", .bool(skipNonGzip)),
+                    ])
+                ))
+        }
         return .object(members)
     }
 
@@ -154,6 +179,15 @@ public struct TrailDefinition: Sendable, Equatable {
                 isOrganization: try bool("IsOrganizationTrail"), organizationID: value["OrganizationId"]?.stringValue,
                 logFileValidationEnabled: try bool("LogFileValidationEnabled"), includeGlobalServiceEvents: try bool("IncludeGlobalServiceEvents"),
                 eventSelectors: selectors)
+            if let sealing = value["TrailProofSealing"] {
+                guard let prefix = sealing["Prefix"]?.stringValue, case .number(let hours) = sealing["LateWindowHours"],
+                    let lateWindow = Int64(hours), case .bool(let skip) = sealing["SkipNonGzip"]
+                else { throw refuse("\"TrailProofSealing\" needs Prefix, LateWindowHours and SkipNonGzip") }
+                sealedPrefix = prefix
+                lateWindowHours = lateWindow
+                skipNonGzip = skip
+                try validate()
+            }
         } catch let error as TrailProofError where error.code != .invalidInput {
             throw refuse(error.message)
         }

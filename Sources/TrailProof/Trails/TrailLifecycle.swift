@@ -8,8 +8,13 @@
 ///     try await lifecycle.stopLogging(name: "audit", at: .now(), keyring: keyring)  // writes the final digest
 public struct TrailLifecycle: Sendable {
     public let registry: TrailRegistry
+    /// Told of each object a sealing trail leaves out (``TrailDefinition/skipNonGzip``).
+    public let onSkipped: @Sendable (String) -> Void
 
-    public init(registry: TrailRegistry) { self.registry = registry }
+    public init(registry: TrailRegistry, onSkipped: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.registry = registry
+        self.onSkipped = onSkipped
+    }
 
     /// Starts logging at `time`; a trail already logging is left as it is (as AWS does). With
     /// log file validation on, the next digest begins a new chain at `time`.
@@ -69,8 +74,9 @@ public struct TrailLifecycle: Sendable {
 
     /// `digest --trail NAME`: every digest due up to `until` (capped at the stop time of a
     /// stopped trail), for each region the trail delivers in. A trail without log file
-    /// validation gets none. With `sealing`, the digests seal the objects under its prefix
-    /// (``LogSealing``) instead of the trail's own log files.
+    /// validation gets none. With `sealing` (or the trail's own ``TrailDefinition/sealedPrefix``),
+    /// the digests seal the objects under its prefix (``LogSealing``) instead of the trail's own
+    /// log files.
     public func writeDigests(name: String, until: Timestamp, keyring: Keyring, sealing: LogSealing? = nil) async throws -> [ObjectLocation] {
         let trail = try await registry.trail(named: name)
         guard trail.definition.logFileValidationEnabled, trail.state.startLoggingTime != nil else { return [] }
@@ -88,7 +94,8 @@ public struct TrailLifecycle: Sendable {
             for region in try await regions(of: trail.definition) {
                 let producer = try DigestProducer(
                     store: registry.store, location: try trail.definition.location(region: region), trailName: trail.definition.name,
-                    homeRegion: trail.definition.homeRegion, keyring: keyring, chainStart: trail.state.chainStart, sealing: sealing)
+                    homeRegion: trail.definition.homeRegion, keyring: keyring, chainStart: trail.state.chainStart,
+                    sealing: try sealing ?? trail.definition.sealing(onSkipped: onSkipped))
                 written += try await producer.run(until: until, final: final)
             }
         } catch let error as TrailProofError where error.code == .storageFailure || error.code == .keyringFailure {
@@ -106,9 +113,9 @@ public struct TrailLifecycle: Sendable {
     }
 
     /// The home region, and for a multi-region trail every region with a log folder of the
-    /// trail's account.
+    /// trail's account (a sealing trail has one chain, in its home region).
     func regions(of definition: TrailDefinition) async throws -> [String] {
-        guard definition.isMultiRegion else { return [definition.homeRegion] }
+        guard definition.isMultiRegion, definition.sealedPrefix == nil else { return [definition.homeRegion] }
         let home = try definition.location()
         let accountRoot = String(home.logPrefix.dropLast(definition.homeRegion.count + 1))
         var regions: Set<String> = [definition.homeRegion]
@@ -138,13 +145,32 @@ public struct TrailLifecycle: Sendable {
             if let newest = digestEnds.max(), status.latestDigestDeliveryTime.map({ newest > $0 }) ?? true {
                 status.latestDigestDeliveryTime = newest
             }
-            if let newest = try await newestLog(at: location, before: time, notBefore: state.startLoggingTime),
+            let newestLog: Timestamp?
+            if let prefix = trail.definition.sealedPrefix {
+                newestLog = region == trail.definition.homeRegion ? try await newestSealed(under: prefix, of: trail.definition, before: time) : nil
+            } else {
+                newestLog = try await self.newestLog(at: location, before: time, notBefore: state.startLoggingTime)
+            }
+            if let newest = newestLog,
                 status.latestDeliveryTime.map({ newest > $0 }) ?? true
             {
                 status.latestDeliveryTime = newest
             }
         }
         return status
+    }
+
+    /// The newest last-modified time at or before `time` of the objects a sealing trail seals.
+    private func newestSealed(under prefix: String, of definition: TrailDefinition, before time: Timestamp) async throws -> Timestamp? {
+        let sealing = try LogSealing(prefix: prefix)
+        let location = try definition.location()
+        var newest: Timestamp?
+        try await registry.store.listObjects(bucket: definition.bucket, prefix: prefix, startAfter: nil) { page in
+            for object in page where object.lastModified <= time && sealing.isCandidate(object.key, location: location) {
+                if newest.map({ object.lastModified > $0 }) ?? true { newest = object.lastModified }
+            }
+        }
+        return newest
     }
 
     /// The newest log delivery time in `location` at or before `time`, looking back a day

@@ -51,8 +51,10 @@ public struct TrailLogDelivery: Sendable {
             _ = try LogDocument.eventTimeRange(of: input.bytes, source: input.source)
             var records: [JSONValue] = []
             var insightRecords: [JSONValue] = []
+            var total = 0
             let scanner = LogRecordScanner()
             try scanner.feed(input.bytes) { record in
+                total += 1
                 if record["eventCategory"]?.stringValue == "Insight" {
                     insightRecords.append(record)
                 } else if !definition.includeGlobalServiceEvents, let source = record["eventSource"]?.stringValue,
@@ -66,7 +68,10 @@ public struct TrailLogDelivery: Sendable {
                 }
             }
             try scanner.finish()
-            if !records.isEmpty {
+            // A document kept whole is delivered byte for byte as given.
+            if records.count == total {
+                kept.append(input)
+            } else if !records.isEmpty {
                 kept.append(LogDelivery.Input(source: input.source, bytes: JSONValue.object([("Records", .array(records))]).serialized()))
             }
             if !insightRecords.isEmpty {

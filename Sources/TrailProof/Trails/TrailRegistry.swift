@@ -66,7 +66,7 @@ public struct TrailRegistry: Sendable {
     public func trail(named nameOrARN: String) async throws -> StoredTrail {
         let arn = try? TrailARN(nameOrARN)
         let name = arn?.trailName ?? nameOrARN
-        if arn == nil { try TrailDefinition.validateName(name) }
+        try TrailDefinition.validateName(name)
         var matches: [ObjectLocation] = []
         for bucket in try await searchedBuckets() {
             let object = ObjectLocation(bucket: bucket, key: Self.definitionKey(name))

@@ -31,10 +31,12 @@ struct CreateTrailCommand: AsyncParsableCommand {
             throw TrailProofError(
                 .invalidArgument, "InvalidParameterCombinationException: Multi-Region trail must include global service events.")
         }
-        let definition = try TrailDefinition(
+        var definition = try TrailDefinition(
             name: name, accountID: accountId, homeRegion: try callerRegion(region), bucket: bucket, keyPrefix: settings.s3KeyPrefix,
             isMultiRegion: multiRegion, isOrganization: settings.isOrganizationTrail ?? false, organizationID: settings.organizationId,
             logFileValidationEnabled: settings.enableLogFileValidation ?? false, includeGlobalServiceEvents: includeGlobal)
+        settings.applySealing(to: &definition, creating: true)
+        try definition.validate()
         try await storeOptions.trailRegistry(create: true).create(definition)
         printJSON(definition.awsShape(includeHomeRegion: false))
     }

@@ -20,7 +20,7 @@ struct DeleteTrailCommand: AsyncParsableCommand {
 
     func run() async throws {
         let registry = try await storeOptions.trailRegistry()
-        let lifecycle = TrailLifecycle(registry: registry)
+        let lifecycle = TrailLifecycle(registry: registry, onSkipped: reportSkipped)
         let keys = try keyring.map { try Keyring(directory: $0, mustExist: true) }
         for object in try await lifecycle.stopLogging(name: name, at: try timeOption(at, option: "--at"), keyring: keys) {
             Console.output(object.uri + "\n")

@@ -20,7 +20,7 @@ struct StopLoggingCommand: AsyncParsableCommand {
 
     func run() async throws {
         let keys = try keyring.map { try Keyring(directory: $0, mustExist: true) }
-        let lifecycle = TrailLifecycle(registry: try await storeOptions.trailRegistry())
+        let lifecycle = TrailLifecycle(registry: try await storeOptions.trailRegistry(), onSkipped: reportSkipped)
         for object in try await lifecycle.stopLogging(name: name, at: try timeOption(at, option: "--at"), keyring: keys) {
             Console.output(object.uri + "\n")
         }

@@ -24,6 +24,31 @@ struct TrailSettingsOptions: ParsableArguments {
 
     @Flag(inversion: .prefixedNo, help: "Whether global service events (IAM, CloudFront, Route 53) are delivered (default: yes).")
     var includeGlobalServiceEvents: Bool?
+
+    @Option(
+        help: ArgumentHelp(
+            "TrailProof: the trail's digests seal the gzip objects another shipper delivers under this prefix of its bucket (as digest --logs-from); an empty prefix on update-trail stops sealing.",
+            valueName: "PREFIX"))
+    var sealLogsFrom: String?
+
+    @Option(
+        help: ArgumentHelp("With --seal-logs-from: how many hours late an object may arrive and still be sealed (default 24).", valueName: "HOURS"))
+    var lateWindow: Int64?
+
+    @Flag(inversion: .prefixedNo, help: "With --seal-logs-from: leave objects that are not gzip out instead of refusing their hour.")
+    var skipNonGzip: Bool?
+
+    /// Applies the sealing options to `definition`.
+    func applySealing(to definition: inout TrailDefinition, creating: Bool) {
+        if let prefix = sealLogsFrom { definition.sealedPrefix = prefix.isEmpty && !creating ? nil : prefix }
+        if let hours = lateWindow { definition.lateWindowHours = hours }
+        if let skip = skipNonGzip { definition.skipNonGzip = skip }
+    }
+}
+
+/// Names each object a sealing trail leaves out on standard error.
+@Sendable func reportSkipped(_ object: String) {
+    Console.error("not sealed, not gzip: \(TerminalText.escape(object))")
 }
 
 /// Reads a JSON argument as aws-cli does: the JSON text itself, or file://PATH.

@@ -32,6 +32,7 @@ struct UpdateTrailCommand: AsyncParsableCommand {
         if let flag = settings.isOrganizationTrail { changed.isOrganization = flag }
         if let organization = settings.organizationId { changed.organizationID = organization }
         if let flag = settings.includeGlobalServiceEvents { changed.includeGlobalServiceEvents = flag }
+        settings.applySealing(to: &changed, creating: false)
         if changed.isMultiRegion, !changed.includeGlobalServiceEvents {
             throw TrailProofError(
                 .invalidArgument, "InvalidParameterCombinationException: Multi-Region trail must include global service events.")

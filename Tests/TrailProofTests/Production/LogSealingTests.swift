@@ -119,6 +119,41 @@ struct LogSealingTests {
         #expect(try Self.listed(store) == ["20260601T010000Z": ["logs/a.gz"]])
     }
 
+    @Test("A trail defined to seal a prefix: digest --trail seals it, stop-logging's final digest seals the last part-hour, aws-cli validates")
+    func sealingTrail() throws {
+        let folder = try TestEnvironment.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = folder.appendingPathComponent("store").path
+        let created = try trailproof([
+            "create-trail", "--store", store, "--name", "sealer", "--s3-bucket-name", "shipped", "--account-id", "111122223333", "--region",
+            "us-east-1",
+            "--enable-log-file-validation", "--seal-logs-from", "fluent/", "--late-window", "6",
+        ])
+        #expect(created.status == 0, "\(created)")
+        let definition = try String(contentsOfFile: store + "/shipped/.trailproof/trails/sealer.json", encoding: .utf8)
+        #expect(definition.contains(#""Prefix": "fluent/""#) && definition.contains(#""LateWindowHours": 6"#), "\(definition)")
+        _ = try trailproofLines(["start-logging", "--store", store, "--name", "sealer", "--at", "2026-06-01T00:00:00Z"])
+        try Self.ship(store, "fluent/app/2026/06/01/00/20/00", modified: "2026-06-01T00:20:00Z")
+        try Self.ship(store, "fluent/app/2026/06/01/01/10/00", modified: "2026-06-01T01:10:00Z")
+        try Self.ship(store, "elsewhere/not-sealed.gz", modified: "2026-06-01T00:30:00Z")
+        let hourly = try trailproofLines([
+            "digest", "--store", store, "--trail", "sealer", "--keyring", Self.keyring, "--until", "2026-06-01T01:00:00Z",
+        ])
+        #expect(hourly.count == 1)
+        let status = try trailproof(["get-trail-status", "--store", store, "--name", "sealer", "--at", "2026-06-01T01:30:00Z"])
+        #expect(status.standardOutput.contains(#""LatestDeliveryTime": "2026-06-01T01:10:00+00:00""#), "\(status)")
+        let stopped = try trailproofLines([
+            "stop-logging", "--store", store, "--name", "sealer", "--keyring", Self.keyring, "--at", "2026-06-01T01:30:00Z",
+        ])
+        #expect(stopped.count == 1 && stopped[0].hasSuffix("_20260601T013000Z.json.gz"))
+        #expect(
+            try Self.listed(store) == [
+                "20260601T010000Z": ["fluent/app/2026/06/01/00/20/00"], "20260601T013000Z": ["fluent/app/2026/06/01/01/10/00"],
+            ])
+        let awscli = try run("python3", [TestEnvironment.oracle] + Self.validationArguments(store, end: "2026-06-01T01:30:00Z"))
+        #expect(awscli.status == 0 && awscli.standardOutput.hasSuffix("2/2 digest files valid\n2/2 log files valid\n"), "\(awscli)")
+    }
+
     @Test("On SeaweedFS, objects are sealed by their LastModified and aws-cli validates them")
     func sealOnS3() async throws {
         #expect(S3TestServer.isConfigured, "run the tests with .ci/test.sh, which starts SeaweedFS")

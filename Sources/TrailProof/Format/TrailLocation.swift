@@ -1,3 +1,5 @@
+import Glibc
+
 /// The place of one trail's logs and digests for one account and region: the bucket, the
 /// optional prefix and organization, and the CloudTrail key layout beneath them.
 ///
@@ -108,18 +110,28 @@ public struct TrailLocation: Hashable, Sendable {
             "\(digestPrefix)\(endTime.datePath)/\(accountID)_CloudTrail-Digest_\(region)_\(trailName)_\(homeRegion)_\(endTime.compactSeconds)\(suffix).json.gz"
     }
 
+    /// Whether `bytes` hold `text`'s UTF-8 at `offset` (memcmp: the generic comparison costs
+    /// more than the rest of a key check).
+    private static func bytes(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int, equal text: String) -> Bool {
+        let inPlace = text.utf8.withContiguousStorageIfAvailable { expected in
+            offset + expected.count <= bytes.count
+                && (expected.isEmpty || memcmp(bytes.baseAddress! + offset, expected.baseAddress!, expected.count) == 0)
+        }
+        return inPlace ?? bytes[offset...].starts(with: text.utf8)
+    }
+
     /// The delivery time of a log key of this account and region, or nil if the key is not one.
     public func logDeliveryTime(ofKey key: String) -> Timestamp? {
         // PREFIX YYYY/MM/DD/ ACCOUNT_CloudTrail_REGION_ YYYYMMDDTHHMMZ _ UNIQUE16 .json.gz, checked
         // byte by byte: a run checks every listed log's key.
-        let head = logNameHead.utf8
         let prefix = logPrefix.utf8
+        let head = logNameHead.utf8
         var key = key
         return key.withUTF8 { bytes -> Timestamp? in
             let nameStart = prefix.count + 11
             let timeStart = nameStart + head.count
-            guard bytes.count == timeStart + 14 + 1 + 16 + 8, bytes.starts(with: prefix),
-                bytes[nameStart...].starts(with: head), bytes[(bytes.count - 8)...].elementsEqual(".json.gz".utf8),
+            guard bytes.count == timeStart + 14 + 1 + 16 + 8, Self.bytes(bytes, at: 0, equal: logPrefix),
+                Self.bytes(bytes, at: nameStart, equal: logNameHead), Self.bytes(bytes, at: bytes.count - 8, equal: ".json.gz"),
                 bytes[timeStart + 14] == UInt8(ascii: "_"),
                 bytes[(timeStart + 15)..<(bytes.count - 8)].allSatisfy({
                     (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0)

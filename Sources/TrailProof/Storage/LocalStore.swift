@@ -165,7 +165,7 @@ public struct LocalStore: ObjectStore {
 
     public func getObject(_ location: ObjectLocation, maxBytes: Int) async throws -> StoredObject {
         var bytes: [UInt8] = []
-        try readFile(objectPath(location), for: location) { chunk in
+        try readFile(objectFile(location), for: location) { chunk in
             guard bytes.count + chunk.count <= maxBytes else {
                 throw TrailProofError(.objectTooLarge, "\(location.uri) in \(displayName) is larger than \(maxBytes) bytes")
             }
@@ -175,20 +175,20 @@ public struct LocalStore: ObjectStore {
     }
 
     public func readObject(_ location: ObjectLocation, chunk: (UnsafeRawBufferPointer) throws -> Void) async throws {
-        try readFile(objectPath(location), for: location, chunk: chunk)
+        try readFile(objectFile(location), for: location, chunk: chunk)
     }
 
     public func readObject(
         _ location: ObjectLocation, using buffer: UnsafeMutableRawBufferPointer, chunk: (UnsafeRawBufferPointer) throws -> Void
     ) async throws {
-        try readFile(objectPath(location), for: location, into: buffer, chunk: chunk)
+        try readFile(objectFile(location), for: location, into: buffer, chunk: chunk)
     }
 
     /// The user metadata stored beside an object; empty when it has none.
     public func readMetadata(_ location: ObjectLocation) throws -> [String: String] {
         var bytes: [UInt8] = []
         do {
-            try readFile(metadataPath(location), for: location, what: "metadata of ") { chunk in
+            try readFile(metadataFile(location), for: location, what: "metadata of ") { chunk in
                 // S3 allows 2 KB of user metadata; a larger file is not metadata this store wrote.
                 guard bytes.count + chunk.count <= Self.maximumMetadataSize else {
                     throw TrailProofError(
@@ -219,7 +219,7 @@ public struct LocalStore: ObjectStore {
     static let maximumMetadataSize = 64 * 1024
 
     private func readFile(
-        _ path: [String], for location: ObjectLocation, what: String = "", chunk: (UnsafeRawBufferPointer) throws -> Void
+        _ path: FilePath, for location: ObjectLocation, what: String = "", chunk: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
         defer { buffer.deallocate() }
@@ -227,7 +227,7 @@ public struct LocalStore: ObjectStore {
     }
 
     private func readFile(
-        _ path: [String], for location: ObjectLocation, what: String = "", into buffer: UnsafeMutableRawBufferPointer,
+        _ path: FilePath, for location: ObjectLocation, what: String = "", into buffer: UnsafeMutableRawBufferPointer,
         chunk: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
         precondition(buffer.count > 0, "a read buffer must not be empty")
@@ -244,15 +244,14 @@ public struct LocalStore: ObjectStore {
         }
     }
 
-    private func openForReading(_ path: [String], for location: ObjectLocation, what: String = "") throws -> Int32 {
-        let folder = path.dropLast().joined(separator: "/")
+    private func openForReading(_ path: FilePath, for location: ObjectLocation, what: String = "") throws -> Int32 {
         // O_NONBLOCK: opening a named pipe must not wait for a writer; it is refused below.
         let file = try handles.withHandle(
-            folder,
-            open: { try openParent(path, for: location, create: false) }
+            path.folder,
+            open: { try openParent(path.segments, for: location, create: false) }
         ) { directory in
             // errno is read here: releasing the handle may change it.
-            let file = openat(directory, path.last!, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
+            let file = openat(directory, path.name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
             return (file, errno)
         }
         if file.0 < 0 {
@@ -301,7 +300,7 @@ public struct LocalStore: ObjectStore {
 
     private func exists(_ location: ObjectLocation) throws -> Bool {
         do {
-            close(try openForReading(try objectPath(location), for: location))
+            close(try openForReading(try objectFile(location), for: location))
             return true
         } catch let error as TrailProofError where error.code == .objectNotFound {
             return false
@@ -422,6 +421,32 @@ public struct LocalStore: ObjectStore {
     }
 
     // MARK: Paths
+
+    /// Where a file to read is: its folder below the root (`BUCKET/A/B`, the handle cache's key)
+    /// and its name, built without splitting the key into a path per read.
+    private struct FilePath {
+        let folder: String
+        let name: String
+        /// Every segment from the root, for opening the folder segment by segment.
+        var segments: [String] { folder.split(separator: "/").map(String.init) + [name] }
+    }
+
+    private func objectFile(_ location: ObjectLocation) throws -> FilePath {
+        try ObjectLocation.validateBucket(location.bucket)
+        try ObjectLocation.validateKey(location.key)
+        let key = location.key
+        let slashOffset =
+            key.utf8.withContiguousStorageIfAvailable { bytes in bytes.lastIndex(of: UInt8(ascii: "/")) }
+            ?? key.utf8.lastIndex(of: UInt8(ascii: "/")).map { key.utf8.distance(from: key.utf8.startIndex, to: $0) }
+        guard let slashOffset else { return FilePath(folder: location.bucket, name: key) }
+        let slash = key.utf8.index(key.utf8.startIndex, offsetBy: slashOffset)
+        return FilePath(folder: location.bucket + "/" + key[..<slash], name: String(key[key.utf8.index(after: slash)...]))
+    }
+
+    private func metadataFile(_ location: ObjectLocation) throws -> FilePath {
+        let object = try objectFile(location)
+        return FilePath(folder: Self.metadataFolder + "/" + object.folder, name: object.name + ".json")
+    }
 
     private func objectPath(_ location: ObjectLocation) throws -> [String] {
         try ObjectLocation.validateBucket(location.bucket)

@@ -75,7 +75,7 @@ struct CoverageCheck: Sendable {
         func contains(_ key: String) -> Bool { suffix(of: key).map(suffixes.contains) ?? false }
 
         private func suffix(of key: String) -> String? {
-            guard key.utf8.starts(with: prefix.utf8) else { return nil }
+            guard ObjectLocation.hasBytePrefix(key, prefix) else { return nil }
             return String(decoding: key.utf8.dropFirst(prefix.utf8.count), as: UTF8.self)
         }
     }

@@ -24,7 +24,7 @@ struct TrailProofCommand: AsyncParsableCommand {
             KeysCommand.self, DeliverCommand.self, DigestCommand.self, ValidateLogsCommand.self, MirrorCommand.self, DemoCommand.self,
             CreateTrailCommand.self, UpdateTrailCommand.self, DescribeTrailsCommand.self, GetTrailCommand.self, DeleteTrailCommand.self,
             StartLoggingCommand.self, StopLoggingCommand.self, GetTrailStatusCommand.self, PutEventSelectorsCommand.self,
-            GetEventSelectorsCommand.self,
+            GetEventSelectorsCommand.self, LookupEventsCommand.self,
         ]
     )
 

@@ -41,6 +41,16 @@ public final class LogRecordScanner {
 
     /// Reads one chunk, calling `record` for each record completed in it.
     public func feed(_ chunk: UnsafeRawBufferPointer, record: (JSONValue) throws -> Void) throws {
+        try feed(chunk, accept: nil) { value, _ in try record(value) }
+    }
+
+    /// Reads one chunk; each completed record's bytes go to `accept` first (when given), and only
+    /// the records it accepts are parsed and handed to `record` with their bytes as written. A
+    /// record that is not accepted is never parsed: a search skips most records this way.
+    public func feed(
+        _ chunk: UnsafeRawBufferPointer, accept: ((UnsafeBufferPointer<UInt8>) -> Bool)?,
+        record: (JSONValue, UnsafeBufferPointer<UInt8>) throws -> Void
+    ) throws {
         let bytes = chunk.bindMemory(to: UInt8.self)
         var index = 0
         while index < bytes.count {
@@ -52,7 +62,7 @@ public final class LogRecordScanner {
                 }
                 buffer.append(contentsOf: bytes[index..<(index + step.valueBytes)])
                 index += step.consumed
-                if step.complete { try endValue(record: record) }
+                if step.complete { try endValue(accept: accept, record: record) }
             default:
                 if try structural(bytes[index]) { index += 1 }
             }
@@ -110,7 +120,18 @@ public final class LogRecordScanner {
         state = next
     }
 
-    private func endValue(record: (JSONValue) throws -> Void) throws {
+    private func endValue(accept: ((UnsafeBufferPointer<UInt8>) -> Bool)?, record: (JSONValue, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        if state == .record {
+            recordCount += 1
+            if buffer.withUnsafeBufferPointer({ accept?($0) ?? true }) {
+                let value = try parse(buffer)
+                try buffer.withUnsafeBufferPointer { try record(value, $0) }
+            }
+            buffer.removeAll(keepingCapacity: true)
+            state = .afterRecord
+            if let delimiter = collector.delimiter { _ = try structural(delimiter) }
+            return
+        }
         let value = try parse(buffer)
         buffer.removeAll(keepingCapacity: true)
         switch state {
@@ -120,10 +141,6 @@ public final class LogRecordScanner {
             currentKey = key
             state = .colon
             return
-        case .record:
-            recordCount += 1
-            try record(value)
-            state = .afterRecord
         default:
             state = .afterValue
         }

@@ -30,7 +30,22 @@ final class LogVerifier: Sendable {
         await verify(CollectionOfOne(entry))[0]
     }
 
-    private func verify(_ entry: DigestFile.LogFileEntry, with worker: Worker) async -> Verdict {
+    /// ``verify(_:)``, also reading each file's records for `collector` from the same bytes.
+    func verify(_ entries: some Collection<DigestFile.LogFileEntry>, scanningFor collector: EventCollector) async -> [(
+        Verdict, EventCollector.FileScan
+    )] {
+        let worker = idle.withLock { $0.popLast() } ?? Worker()
+        var results: [(Verdict, EventCollector.FileScan)] = []
+        results.reserveCapacity(entries.count)
+        for entry in entries {
+            let scan = collector.makeScan()
+            results.append((await verify(entry, with: worker, scan: scan), scan))
+        }
+        idle.withLock { $0.append(worker) }
+        return results
+    }
+
+    private func verify(_ entry: DigestFile.LogFileEntry, with worker: Worker, scan: EventCollector.FileScan? = nil) async -> Verdict {
         let object = entry.location
         do {
             try ObjectLocation.validateBucket(object.bucket)
@@ -49,7 +64,10 @@ final class LogVerifier: Sendable {
         do {
             try await store.readObject(object, using: worker.buffer) { chunk in
                 progress?.add(bytes: chunk.count)
-                try inflater.feed(chunk) { hasher.update($0) }
+                try inflater.feed(chunk) { bytes in
+                    hasher.update(bytes)
+                    scan?.feed(bytes)
+                }
             }
         } catch let error as GzipInflater.FormatError {
             return .invalid(.invalidFormat("not gzip: \(error.reason)"))

@@ -15,6 +15,8 @@ public struct TrailValidator: Sendable {
     public let request: ValidationRequest
     /// Counters of what has been read, for a progress line; nil when nobody watches.
     public let progress: ValidationProgress?
+    /// Reads the records of each log file for a search (lookup-events) as it is hashed.
+    public let collector: EventCollector?
 
     /// What a run established.
     public struct Result: Sendable {
@@ -25,11 +27,15 @@ public struct TrailValidator: Sendable {
         public var newestAnchor: ChainAnchor?
     }
 
-    public init(store: any ObjectStore, publicKeys: PublicKeyList, request: ValidationRequest, progress: ValidationProgress? = nil) {
+    public init(
+        store: any ObjectStore, publicKeys: PublicKeyList, request: ValidationRequest, progress: ValidationProgress? = nil,
+        collector: EventCollector? = nil
+    ) {
         self.store = store
         self.publicKeys = publicKeys
         self.request = request
         self.progress = progress
+        self.collector = collector
     }
 
     /// Runs the validation, calling `onEvent` for each event in report order, and returns the
@@ -47,10 +53,10 @@ public struct TrailValidator: Sendable {
             summary.record(event)
             onEvent(event)
         }
-        // The first log folders are listed while the digests are walked; the coverage check reads
-        // them, a day at a time, at the end.
-        let logFolders = request.checks == .full && request.sealedPrefix == nil ? coverage.listLogFolders() : nil
         let listing = try await DigestListing.list(store: store, bucket: request.location.bucket, location: request.location)
+        // The first log folders are listed while the digests are walked (started after the digest
+        // listing, which the walk waits for); the coverage check reads them, a day at a time, at the end.
+        let logFolders = request.checks == .full && request.sealedPrefix == nil ? coverage.listLogFolders() : nil
         let walker = DigestWalker(store: store, request: request, publicKeys: publicKeys, listing: listing)
         // The log files valid digests list, for the coverage check (full checks only).
         var referenced =
@@ -130,9 +136,21 @@ public struct TrailValidator: Sendable {
                             let batch = logFiles[first..<min(first + batchSize, logFiles.count)]
                             let index = count
                             count += batch.count
+                            let collector = self.collector
                             group.addTask {
-                                let verdicts = await verifier.verify(batch)
-                                return (index, zip(batch, verdicts).map { .log(location: $0.location, verdict: placed($1, $0, listedBy: valid)) })
+                                guard let collector else {
+                                    let verdicts = await verifier.verify(batch)
+                                    return (index, zip(batch, verdicts).map { .log(location: $0.location, verdict: placed($1, $0, listedBy: valid)) })
+                                }
+                                let results = await verifier.verify(batch, scanningFor: collector)
+                                return (
+                                    index,
+                                    zip(batch, results).map { entry, result in
+                                        let verdict = placed(result.0, entry, listedBy: valid)
+                                        collector.collect(logFile: entry.location, digestFile: valid.location, verdict: verdict, scan: result.1)
+                                        return .log(location: entry.location, verdict: verdict)
+                                    }
+                                )
                             }
                             inFlight += 1
                         }

@@ -164,12 +164,8 @@ public struct LocalStore: ObjectStore {
     }
 
     public func getObject(_ location: ObjectLocation, maxBytes: Int) async throws -> StoredObject {
-        var bytes: [UInt8] = []
-        try readFile(objectFile(location), for: location) { chunk in
-            guard bytes.count + chunk.count <= maxBytes else {
-                throw TrailProofError(.objectTooLarge, "\(location.uri) in \(displayName) is larger than \(maxBytes) bytes")
-            }
-            bytes.append(contentsOf: chunk)
+        let bytes = try readWhole(objectFile(location), for: location, maxBytes: maxBytes) {
+            TrailProofError(.objectTooLarge, "\(location.uri) in \(displayName) is larger than \(maxBytes) bytes")
         }
         return StoredObject(bytes: bytes, metadata: try readMetadata(location))
     }
@@ -186,16 +182,13 @@ public struct LocalStore: ObjectStore {
 
     /// The user metadata stored beside an object; empty when it has none.
     public func readMetadata(_ location: ObjectLocation) throws -> [String: String] {
-        var bytes: [UInt8] = []
+        let bytes: [UInt8]
         do {
-            try readFile(metadataFile(location), for: location, what: "metadata of ") { chunk in
-                // S3 allows 2 KB of user metadata; a larger file is not metadata this store wrote.
-                guard bytes.count + chunk.count <= Self.maximumMetadataSize else {
-                    throw TrailProofError(
-                        .storageFailure,
-                        "metadata of \(location.uri) in \(root)/\(Self.metadataFolder) is larger than \(Self.maximumMetadataSize) bytes")
-                }
-                bytes.append(contentsOf: chunk)
+            // S3 allows 2 KB of user metadata; a larger file is not metadata this store wrote.
+            bytes = try readWhole(metadataFile(location), for: location, what: "metadata of ", maxBytes: Self.maximumMetadataSize) {
+                TrailProofError(
+                    .storageFailure,
+                    "metadata of \(location.uri) in \(root)/\(Self.metadataFolder) is larger than \(Self.maximumMetadataSize) bytes")
             }
         } catch let error as TrailProofError where error.code == .objectNotFound {
             return [:]
@@ -217,6 +210,36 @@ public struct LocalStore: ObjectStore {
 
     /// The most a metadata file may hold.
     static let maximumMetadataSize = 64 * 1024
+
+    /// A whole small file, read into an array of its size (no staging buffer: digests and
+    /// metadata are read hundreds of times in a run); `tooLarge` past `maxBytes`.
+    private func readWhole(
+        _ path: FilePath, for location: ObjectLocation, what: String = "", maxBytes: Int, tooLarge: () -> TrailProofError
+    ) throws -> [UInt8] {
+        let file = try openForReading(path, for: location, what: what)
+        defer { close(file) }
+        var info = stat()
+        let size = fstat(file, &info) == 0 ? max(0, Int(info.st_size)) : 0
+        // One byte more than expected, to see a file that grew, or one past the limit.
+        var bytes = [UInt8](repeating: 0, count: min(size, maxBytes) + 1)
+        var filled = 0
+        while true {
+            if filled == bytes.count {
+                guard bytes.count <= maxBytes else { throw tooLarge() }
+                bytes += [UInt8](repeating: 0, count: min(max(bytes.count, 4096), maxBytes + 1 - bytes.count))
+            }
+            let count = bytes.withUnsafeMutableBytes { read(file, $0.baseAddress! + filled, $0.count - filled) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw TrailProofError(.storageFailure, "cannot read \(what)\(location.uri) in \(displayName): \(errnoText())")
+            }
+            if count == 0 { break }
+            filled += count
+        }
+        guard filled <= maxBytes else { throw tooLarge() }
+        bytes.removeLast(bytes.count - filled)
+        return bytes
+    }
 
     private func readFile(
         _ path: FilePath, for location: ObjectLocation, what: String = "", chunk: (UnsafeRawBufferPointer) throws -> Void

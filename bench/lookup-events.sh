@@ -15,7 +15,10 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 source .ci/setup.sh >/dev/null
 python3 -c "import duckdb" 2>/dev/null || python3 -m pip install -q duckdb==1.5.6 >/dev/null
-command -v jq >/dev/null || { echo "bench: jq is needed (apt-get install jq)" >&2; exit 1; }
+if ! command -v jq >/dev/null; then
+    [ "$(id -u)" = 0 ] && sudo="" || sudo="sudo"
+    $sudo apt-get install -y -qq jq >/dev/null
+fi
 tp=$(bash .ci/build-release.sh 2>"$work/build.log") || { cat "$work/build.log" >&2; exit 1; }
 keys=keys/test-keyring
 source bench/lib.sh

@@ -89,6 +89,16 @@ struct LookupEventsTests {
         #expect(event?["Username"] == .string("alice") && event?["ReadOnly"] == .string("false"))
         let record = try StrictJSONParser.parse(Array(event!["CloudTrailEvent"]!.stringValue!.utf8))
         #expect(record["eventID"] == .string("ev-03-036") && record["eventName"] == .string("ConsoleLogin"))
+        // A defined trail names the same files.
+        _ = try trailproofLines([
+            "create-trail", "--store", trail.store, "--name", "lookup", "--s3-bucket-name", "lookup-bucket", "--account-id", "111122223333",
+            "--region", "us-east-1",
+        ])
+        let byName = try trailproof([
+            "lookup-events", "--store", trail.store, "--public-keys", Self.keyring + "/public-keys.json", "--trail", "lookup", "--start-time",
+            "2026-06-01T00:00:00Z", "--end-time", "2026-06-01T05:00:00Z", "--lookup-attributes", "AttributeKey=EventName,AttributeValue=ConsoleLogin",
+        ])
+        #expect(try Self.eventIDs(byName.standardOutput) == cases.first { $0.name == "attribute-event-name" }!.expected, "\(byName)")
         // --max-results keeps the newest.
         let newest = try trail.lookup(["--filter-pattern", "{ $.readOnly IS FALSE }", "--max-results", "3"])
         let all = try trail.cases().first { $0.name == "is-false" }!.expected

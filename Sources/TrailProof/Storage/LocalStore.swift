@@ -102,9 +102,7 @@ public struct LocalStore: ObjectStore {
         defer { closedir(stream) }
         var buckets: [String] = []
         while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(validatingCString: raw.bindMemory(to: CChar.self).baseAddress!)
-            }
+            let name = DirectoryEntry.name(entry)
             var info = stat()
             guard let name, !name.hasPrefix("."), (try? ObjectLocation.validateBucket(name)) != nil,
                 fstatat(dirfd(stream), name, &info, AT_SYMLINK_NOFOLLOW) == 0, info.st_mode & S_IFMT == S_IFDIR
@@ -132,9 +130,7 @@ public struct LocalStore: ObjectStore {
         }
         defer { closedir(stream) }
         while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(validatingCString: raw.bindMemory(to: CChar.self).baseAddress!)
-            }
+            let name = DirectoryEntry.name(entry)
             guard let name, name != ".", name != "..", name.hasPrefix(namePrefix) else { continue }
             // The entry's type as the folder records it (no stat per file); a file system that
             // does not record it is asked.

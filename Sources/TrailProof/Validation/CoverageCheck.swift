@@ -119,24 +119,26 @@ struct CoverageCheck: Sendable {
         }
     }
 
-    /// Starts listing the log folders of the range (see ``LogFolderListing``).
-    func listLogFolders() -> LogFolderListing {
-        LogFolderListing(store: store, location: location, start: request.walkStart, end: request.endTime)
+    /// Starts listing the log folders of the range, newest day first, as the walk goes (see
+    /// ``LogFolderListing`` and ``CoverageTracker``).
+    func trackCoverage() -> CoverageTracker {
+        CoverageTracker(
+            location: location,
+            listing: LogFolderListing(store: store, location: location, start: request.walkStart, end: request.endTime, newestFirst: true))
     }
 
-    /// ``unlistedLogs(logKeys:referenced:validWindows:explained:newestDigestEnd:missingHours:)``
-    /// for every day of `listing`, one day's keys at a time; `emit` gets the events in order.
+    /// ``unlistedLogs(logKeys:validWindows:explained:newestDigestEnd:missingHours:)`` for the
+    /// keys no valid digest lists, oldest day first; `emit` gets the events in order.
     func unlistedLogs(
-        in listing: LogFolderListing, referenced: References, validWindows: TimeWindows, explained: TimeWindows,
-        newestDigestEnd: Timestamp?, emit: (ValidationEvent) -> Void
-    ) async throws {
+        _ unlisted: [(day: Timestamp, keys: [String])], validWindows: TimeWindows, explained: TimeWindows, newestDigestEnd: Timestamp?,
+        emit: (ValidationEvent) -> Void
+    ) {
         var validWindows = validWindows
         var explained = explained
         var missingHours = Set<Timestamp>()
-        while let keys = try await listing.nextDay() {
+        for (_, keys) in unlisted {
             for event in unlistedLogs(
-                logKeys: keys, referenced: referenced, validWindows: &validWindows, explained: &explained, newestDigestEnd: newestDigestEnd,
-                missingHours: &missingHours)
+                logKeys: keys, validWindows: &validWindows, explained: &explained, newestDigestEnd: newestDigestEnd, missingHours: &missingHours)
             {
                 emit(event)
             }
@@ -149,14 +151,13 @@ struct CoverageCheck: Sendable {
     /// windows of digests found invalid, missing or unreadable, and a truncated tail) has lost
     /// its digest: it is reported INVALID `not found`, once per hour, before its logs.
     private func unlistedLogs(
-        logKeys: [String], referenced: References, validWindows: inout TimeWindows, explained: inout TimeWindows,
-        newestDigestEnd: Timestamp?, missingHours: inout Set<Timestamp>
+        logKeys: [String], validWindows: inout TimeWindows, explained: inout TimeWindows, newestDigestEnd: Timestamp?,
+        missingHours: inout Set<Timestamp>
     ) -> [ValidationEvent] {
         let start = request.walkStart
         var events: [ValidationEvent] = []
         for key in logKeys {
             let object = ObjectLocation(bucket: location.bucket, key: key)
-            guard !referenced.contains(key) else { continue }
             guard let delivered = location.logDeliveryTime(ofKey: key) else {
                 let finding = Finding(
                     .notReferenced, "not referenced by any digest", detail: "not a CloudTrail log file name, in the trail's log folder")

@@ -1,28 +1,31 @@
 /// The trail's log folders of every day of a range, listed ahead in a bounded window and handed
-/// over one day at a time, in order.
+/// over one day at a time, in order (the newest first with `newestFirst`, as the walk goes).
 ///
 /// The coverage check needs every log key of the range, but only after the walk: listing them
 /// all into one array made memory grow with the range. The first ``window`` days are listed while
 /// the walk goes on (hiding the round trips, as before); each day handed over makes room for the
 /// next listing. At most ``window`` days of keys are held at once.
 final class LogFolderListing {
-    static let window = 32
+    static let window = 8
 
     private let days: [String]
+    private let dayStarts: [Timestamp]
     private let store: any ObjectStore
     private let bucket: String
     private var pending: [Int: Task<[String], any Error>] = [:]
     private var next = 0
 
     /// Starts listing the first days of `start…end` for `location`.
-    init(store: any ObjectStore, location: TrailLocation, start: Timestamp, end: Timestamp) {
-        var days: [String] = []
+    init(store: any ObjectStore, location: TrailLocation, start: Timestamp, end: Timestamp, newestFirst: Bool = false) {
+        var starts: [Timestamp] = []
         var day = start.dayFloor
         while day <= end {
-            days.append(location.logPrefix + day.datePath + "/")
+            starts.append(day)
             day = day.adding(seconds: 86_400)
         }
-        self.days = days
+        if newestFirst { starts.reverse() }
+        dayStarts = starts
+        days = starts.map { location.logPrefix + $0.datePath + "/" }
         self.store = store
         bucket = location.bucket
         for index in 0..<min(Self.window, days.count) { startListing(index) }
@@ -36,6 +39,9 @@ final class LogFolderListing {
         let prefix = days[index]
         pending[index] = Task { try await store.listKeys(bucket: bucket, prefix: prefix, startAfter: nil) }
     }
+
+    /// The start of the day ``nextDay()`` hands over next, or nil after the last day.
+    var nextDayStart: Timestamp? { next < dayStarts.count ? dayStarts[next] : nil }
 
     /// The keys of the next day folder in S3 order, or nil after the last day.
     func nextDay() async throws -> [String]? {

@@ -54,14 +54,15 @@ public struct TrailValidator: Sendable {
             onEvent(event)
         }
         let listing = try await DigestListing.list(store: store, bucket: request.location.bucket, location: request.location)
-        // The first log folders are listed while the digests are walked (started after the digest
-        // listing, which the walk waits for); the coverage check reads them, a day at a time, at the end.
-        let logFolders = request.checks == .full && request.sealedPrefix == nil ? coverage.listLogFolders() : nil
+        // The log folders are listed while the digests are walked (started after the digest listing,
+        // which the walk waits for), newest day first, and each day is compared with the digests'
+        // lists once the walk is below it (see CoverageTracker).
+        let tracker = request.checks == .full && request.sealedPrefix == nil ? coverage.trackCoverage() : nil
+        var trackerError: (any Error)?
         let walker = DigestWalker(store: store, request: request, publicKeys: publicKeys, listing: listing)
         // The log files valid digests list, for the coverage check (full checks only).
-        var referenced =
-            request.sealedPrefix.map { CoverageCheck.References(bucket: request.location.bucket, prefix: $0) }
-            ?? CoverageCheck.References(location: request.location)
+        // With a sealed prefix, every listed object is compared at the end.
+        var referenced = request.sealedPrefix.map { CoverageCheck.References(bucket: request.location.bucket, prefix: $0) }
         var validWindows = TimeWindows()
         var newest: ValidDigest?
         let newestDigestEnd = request.checks == .full ? listing.newestStandardEnd(location: request.location, trail: request.trail) : nil
@@ -121,7 +122,13 @@ public struct TrailValidator: Sendable {
                         add(event)
                     case .valid(let valid):
                         summary.track(digestStart: valid.digest.startTime, digestEnd: valid.digest.endTime)
-                        if request.checks == .full { referenced.insert(valid.digest.logFiles) }
+                        if request.checks == .full {
+                            referenced?.insert(valid.digest.logFiles)
+                            if let tracker, trackerError == nil {
+                                tracker.reference(valid.digest.logFiles)
+                                do { try await tracker.advance(to: valid.digest.startTime) } catch { trackerError = error }
+                            }
+                        }
                         validWindows.insert(start: valid.digest.startTime, end: valid.digest.endTime)
                         if !backfill, newest.map({ valid.digest.endTime > $0.digest.endTime }) ?? true { newest = valid }
                         add(.digest(location: valid.location, isBackfill: valid.isBackfill, verdict: .valid))
@@ -163,13 +170,13 @@ public struct TrailValidator: Sendable {
                 emit(anchorNotReached(anchor, newest: newest))
             }
         }
-        if request.checks == .full, let prefix = request.sealedPrefix {
+        if request.checks == .full, let prefix = request.sealedPrefix, let referenced {
             try await coverage.unsealedObjects(under: prefix, referenced: referenced, newestValidEnd: newest?.digest.endTime, emit: emit)
         }
-        if let logFolders {
-            try await coverage.unlistedLogs(
-                in: logFolders, referenced: referenced, validWindows: validWindows, explained: explained, newestDigestEnd: newestDigestEnd,
-                emit: emit)
+        if let trackerError { throw trackerError }
+        if let tracker {
+            coverage.unlistedLogs(
+                try await tracker.finish(), validWindows: validWindows, explained: explained, newestDigestEnd: newestDigestEnd, emit: emit)
         }
         let anchor = newest.map {
             ChainAnchor(

@@ -1,0 +1,80 @@
+/// What the coverage check remembers while the walk goes on, so that memory does not grow with
+/// the range: the log files valid digests list are kept per day only until that day's log
+/// folder has been compared with them. The walk goes from the newest digest back, so a day is
+/// compared (closed) once the walk has passed well below it; the keys of the day that no valid
+/// digest listed by then (usually none) are kept as candidates, and each later valid digest
+/// (a link that jumps forward, a backfill digest) takes its entries off them. At the end the
+/// candidates left are the unlisted log files, day by day, in key order: exactly what comparing
+/// every day with every reference at the end would find.
+final class CoverageTracker {
+    private let location: TrailLocation
+    private let listing: LogFolderListing
+    /// Day (start of the UTC day) -> log keys listed by valid digests, for days not yet closed.
+    private var references: [Timestamp: Set<String>] = [:]
+    /// The oldest day closed so far (days from it up to the newest are closed).
+    private var oldestClosed: Timestamp?
+    /// Closed days -> their log keys no valid digest has listed yet, in key order.
+    private var candidates: [Timestamp: [String]] = [:]
+    private var candidateKeys = Set<String>()
+
+    /// How far below a day the walk must be before the day is closed: a log is listed by the
+    /// digest of its delivery hour, give or take ``TrailValidator/logWindowTolerance``.
+    static let margin: Int64 = 3 * 3600
+
+    /// How many listed keys are held for days not yet compared (what memory grows with).
+    var heldReferences: Int { references.values.reduce(0) { $0 + $1.count } }
+
+    /// `listing` must hand over the days newest first.
+    init(location: TrailLocation, listing: LogFolderListing) {
+        self.location = location
+        self.listing = listing
+    }
+
+    /// The day folder of a log key (`…/CloudTrail/REGION/YYYY/MM/DD/…`), or nil if it has none.
+    private func day(of key: String) -> Timestamp? {
+        guard ObjectLocation.hasBytePrefix(key, location.logPrefix) else { return nil }
+        let folder = key.utf8.dropFirst(location.logPrefix.utf8.count).prefix(11)
+        guard folder.count == 11, folder.last == UInt8(ascii: "/") else { return nil }
+        let text = String(decoding: folder.dropLast(), as: UTF8.self)  // YYYY/MM/DD
+        return Timestamp(iso8601: text.replacingOccurrences(of: "/", with: "-"))
+    }
+
+    /// Takes a valid digest's entries.
+    func reference(_ entries: [DigestFile.LogFileEntry]) {
+        for entry in entries where entry.location.bucket == location.bucket {
+            guard let day = day(of: entry.location.key) else { continue }
+            if let oldestClosed, day >= oldestClosed {
+                if candidateKeys.remove(entry.location.key) != nil {
+                    candidates[day]?.removeAll { $0 == entry.location.key }
+                }
+            } else {
+                references[day, default: []].insert(entry.location.key)
+            }
+        }
+    }
+
+    /// Closes every day the walk is now well below (`position`: the start of the digest it has
+    /// reached), comparing each with its log folder listing.
+    func advance(to position: Timestamp) async throws {
+        while let next = listing.nextDayStart, position.adding(seconds: Self.margin) <= next {
+            try await closeNextDay()
+        }
+    }
+
+    /// Closes every remaining day and returns the candidates left, oldest day first.
+    func finish() async throws -> [(day: Timestamp, keys: [String])] {
+        while listing.nextDayStart != nil { try await closeNextDay() }
+        return candidates.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
+    private func closeNextDay() async throws {
+        guard let day = listing.nextDayStart, let keys = try await listing.nextDay() else { return }
+        let listed = references.removeValue(forKey: day) ?? []
+        let unlisted = keys.filter { !listed.contains($0) }
+        if !unlisted.isEmpty {
+            candidates[day] = unlisted
+            candidateKeys.formUnion(unlisted)
+        }
+        oldestClosed = day
+    }
+}

@@ -22,7 +22,7 @@ struct ListingMemorySafetyTests {
         // The entry is as long as its name needs (as readdir lays entries out) and ends at the guard.
         let entryStart = memory + page - (offset + name.utf8.count + 1)
         memset(entryStart, 0, offset + name.utf8.count + 1)
-        name.withCString { memcpy(entryStart + offset, $0, name.utf8.count + 1) }
+        _ = name.withCString { memcpy(entryStart + offset, $0, name.utf8.count + 1) }
         let entry = entryStart.assumingMemoryBound(to: dirent.self)
         #expect(DirectoryEntry.name(entry) == name)
     }

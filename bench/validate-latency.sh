@@ -84,7 +84,7 @@ start_proxy() {  # starts a proxy adding $1 ms each way; sets endpoint
 }
 
 printf 'trail: %d hours x %d log files (%d logs), SeaweedFS %s, %d cores, %s build\n' "$hours" "$per_hour" "$((hours * per_hour))" \
-    "$(weed version 2>&1 | head -1 | awk '{print $3}')" "$(nproc)" "$build"
+    "$(weed version 2>&1 | head -1 | awk '{print $3}')" "$(nproc)" "${BUILD:-release}"
 t_local=$(timed "trailproof (loopback)" "$tp" validate-logs --endpoint-url "$TRAILPROOF_S3_ENDPOINT" ${TP_ARGS:-} "${arguments[@]}")
 printf '%-44s %8.2f s   %s\n' "trailproof, loopback" "$t_local" "$(rss)"
 if [ "${AWSCLI:-1}" = 1 ]; then

@@ -20,6 +20,13 @@ public struct EventQuery: Sendable {
         ((pattern?.requiredTexts ?? []) + (attribute?.requiredText.map { [$0] } ?? [])).map { Array($0.utf8) }
     }
 
+    /// Whether `text` stands in a JSON string as it is, whatever the writer's escaping: ASCII
+    /// without control characters, quotes or backslashes (only such texts can be looked for in
+    /// a record's bytes).
+    static func isVerbatimInJSON(_ text: String) -> Bool {
+        !text.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 >= 0x80 }
+    }
+
     /// Whether a record's bytes may match: a record without escapes that lacks a required text
     /// cannot, and is not parsed.
     static func mayMatch(_ raw: UnsafeBufferPointer<UInt8>, required: [[UInt8]]) -> Bool {

@@ -143,8 +143,7 @@ public struct FilterPattern: Sendable, CustomStringConvertible {
         case .comparison(_, .string(negated: false, let pattern)):
             // The longest fixed piece between wildcards; JSON-escapable characters are left out.
             let piece = pattern.split(separator: "*").max { $0.utf8.count < $1.utf8.count }.map(String.init) ?? ""
-            guard !piece.isEmpty, !piece.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 >= 0x80 })
-            else { return [] }
+            guard !piece.isEmpty, EventQuery.isVerbatimInJSON(piece) else { return [] }
             return [piece]
         default: return []
         }

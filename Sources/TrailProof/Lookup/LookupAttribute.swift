@@ -110,7 +110,7 @@ public struct LookupAttribute: Sendable, Equatable {
         switch key {
         case .readOnly, .username: return nil
         default:
-            return value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 >= 0x80 }) ? nil : value
+            return EventQuery.isVerbatimInJSON(value) ? value : nil
         }
     }
 }

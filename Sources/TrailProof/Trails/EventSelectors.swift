@@ -206,7 +206,6 @@ public enum EventSelectors: Sendable, Equatable {
     }
 
     private static func checkService(advanced selectors: [AdvancedSelector]) throws {
-        guard (1...5).contains(selectors.count) || selectors.count <= 500 else { throw invalid("Too many advanced event selectors.") }
         guard !selectors.isEmpty else { throw invalid("At least one advanced event selector is required.") }
         var valueCount = 0
         for (index, selector) in selectors.enumerated() {

@@ -48,28 +48,33 @@ public struct TrailLogDelivery: Sendable {
         var kept: [LogDelivery.Input] = []
         var insights: [LogDelivery.Input] = []
         for input in inputs {
-            _ = try LogDocument.eventTimeRange(of: input.bytes, source: input.source)
+            // One pass checks the document (as LogDocument.eventTimeRange does) and sorts its records.
+            var times = LogDocument.EventTimes(source: input.source)
             var records: [JSONValue] = []
             var insightRecords: [JSONValue] = []
-            var total = 0
             let scanner = LogRecordScanner()
-            try scanner.feed(input.bytes) { record in
-                total += 1
-                if record["eventCategory"]?.stringValue == "Insight" {
-                    insightRecords.append(record)
-                } else if !definition.includeGlobalServiceEvents, let source = record["eventSource"]?.stringValue,
-                    Self.globalServiceSources.contains(source)
-                {
-                    outcome.droppedGlobal += 1
-                } else if definition.eventSelectors.map({ $0.matches(record) }) ?? EventSelectors.defaultMatches(record) {
-                    records.append(record)
-                } else {
-                    outcome.droppedBySelectors += 1
+            do {
+                try scanner.feed(input.bytes) { record in
+                    try times.add(record)
+                    if record["eventCategory"]?.stringValue == "Insight" {
+                        insightRecords.append(record)
+                    } else if !definition.includeGlobalServiceEvents, let source = record["eventSource"]?.stringValue,
+                        Self.globalServiceSources.contains(source)
+                    {
+                        outcome.droppedGlobal += 1
+                    } else if definition.eventSelectors.map({ $0.matches(record) }) ?? EventSelectors.defaultMatches(record) {
+                        records.append(record)
+                    } else {
+                        outcome.droppedBySelectors += 1
+                    }
                 }
+                try scanner.finish()
+            } catch let failure as LogRecordScanner.Failure {
+                throw times.refusal(failure.reason)
             }
-            try scanner.finish()
+            _ = try times.range()
             // A document kept whole is delivered byte for byte as given.
-            if records.count == total {
+            if records.count == scanner.recordCount {
                 kept.append(input)
             } else if !records.isEmpty {
                 kept.append(LogDelivery.Input(source: input.source, bytes: JSONValue.object([("Records", .array(records))]).serialized()))

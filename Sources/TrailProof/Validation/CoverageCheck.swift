@@ -46,20 +46,14 @@ struct CoverageCheck: Sendable {
         return .digest(location: object, isBackfill: false, verdict: .invalid(finding))
     }
 
-    /// The log files valid digests list, as the coverage check needs them: only those in the
-    /// trail's log folder (nothing else can be in its listing), each kept as its key after the
-    /// folder's prefix (half the memory of whole locations, for ranges of many log files).
+    /// The objects valid digests list under a sealed prefix (``ValidationRequest/sealedPrefix``),
+    /// each kept as its key after the prefix. (The trail's own log folder is tracked day by day
+    /// by ``CoverageTracker``.)
     struct References {
         private let bucket: String
         private let prefix: String
         private var suffixes = Set<String>()
 
-        init(location: TrailLocation) {
-            bucket = location.bucket
-            prefix = location.logPrefix
-        }
-
-        /// For digests that seal the objects under `prefix` of `bucket`.
         init(bucket: String, prefix: String) {
             self.bucket = bucket
             self.prefix = prefix
@@ -124,7 +118,7 @@ struct CoverageCheck: Sendable {
     func trackCoverage() -> CoverageTracker {
         CoverageTracker(
             location: location,
-            listing: LogFolderListing(store: store, location: location, start: request.walkStart, end: request.endTime, newestFirst: true))
+            listing: LogFolderListing(store: store, location: location, start: request.walkStart, end: request.endTime))
     }
 
     /// ``unlistedLogs(logKeys:validWindows:explained:newestDigestEnd:missingHours:)`` for the

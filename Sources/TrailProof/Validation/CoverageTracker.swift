@@ -24,7 +24,6 @@ final class CoverageTracker {
     /// How many listed keys are held for days not yet compared (what memory grows with).
     var heldReferences: Int { references.values.reduce(0) { $0 + $1.count } }
 
-    /// `listing` must hand over the days newest first.
     init(location: TrailLocation, listing: LogFolderListing) {
         self.location = location
         self.listing = listing
@@ -35,8 +34,9 @@ final class CoverageTracker {
         guard ObjectLocation.hasBytePrefix(key, location.logPrefix) else { return nil }
         let folder = key.utf8.dropFirst(location.logPrefix.utf8.count).prefix(11)
         guard folder.count == 11, folder.last == UInt8(ascii: "/") else { return nil }
-        let text = String(decoding: folder.dropLast(), as: UTF8.self)  // YYYY/MM/DD
-        return Timestamp(iso8601: text.replacingOccurrences(of: "/", with: "-"))
+        // YYYY/MM/DD read as YYYY-MM-DD, without Foundation: this runs once per listed log file.
+        let date = folder.dropLast().map { $0 == UInt8(ascii: "/") ? UInt8(ascii: "-") : $0 }
+        return Timestamp(iso8601: String(decoding: date, as: UTF8.self))
     }
 
     /// Takes a valid digest's entries.

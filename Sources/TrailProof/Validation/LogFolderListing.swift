@@ -1,10 +1,8 @@
 /// The trail's log folders of every day of a range, listed ahead in a bounded window and handed
-/// over one day at a time, in order (the newest first with `newestFirst`, as the walk goes).
+/// over one day at a time, newest first, as the walk goes back (see ``CoverageTracker``).
 ///
-/// The coverage check needs every log key of the range, but only after the walk: listing them
-/// all into one array made memory grow with the range. The first ``window`` days are listed while
-/// the walk goes on (hiding the round trips, as before); each day handed over makes room for the
-/// next listing. At most ``window`` days of keys are held at once.
+/// The first ``window`` days are listed while the walk goes on (hiding the round trips); each
+/// day handed over makes room for the next listing. At most ``window`` days of keys are held at once.
 final class LogFolderListing {
     static let window = 8
 
@@ -16,14 +14,13 @@ final class LogFolderListing {
     private var next = 0
 
     /// Starts listing the first days of `start…end` for `location`.
-    init(store: any ObjectStore, location: TrailLocation, start: Timestamp, end: Timestamp, newestFirst: Bool = false) {
+    init(store: any ObjectStore, location: TrailLocation, start: Timestamp, end: Timestamp) {
         var starts: [Timestamp] = []
-        var day = start.dayFloor
-        while day <= end {
+        var day = end.dayFloor
+        while day >= start.dayFloor {
             starts.append(day)
-            day = day.adding(seconds: 86_400)
+            day = day.adding(seconds: -86_400)
         }
-        if newestFirst { starts.reverse() }
         dayStarts = starts
         days = starts.map { location.logPrefix + $0.datePath + "/" }
         self.store = store

@@ -33,8 +33,7 @@ struct CoverageTrackerTests {
         }
         let listing = LogFolderListing(
             store: store, location: Self.location, start: Timestamp(year: 2026, month: 6, day: 1),
-            end: Timestamp(year: 2026, month: 6, day: 3, hour: 23),
-            newestFirst: true)
+            end: Timestamp(year: 2026, month: 6, day: 3, hour: 23))
         let tracker = CoverageTracker(location: Self.location, listing: listing)
         // The walk lists day 3's logs except its 12:10 one, then moves into day 2.
         tracker.reference(Self.entries([Self.key(day: 3, hour: 23, suffix: "c3"), Self.key(day: 3, hour: 1, suffix: "a3")]))

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what TrailProof builds and tests with, if it is missing:
-#   Debian: libssl-dev (OpenSSL 3 libcrypto), zlib1g-dev, pkg-config, time (peak memory in tests),
+#   Debian: libssl-dev (OpenSSL 3 libcrypto), zlib1g-dev, libdeflate0 (the fast whole-buffer gzip
+#           decoder trailproof loads when present; the tests compare it with zlib), pkg-config, time (peak memory in tests),
 #           chromium (renders the HTML evidence page in tests), tmux (drives the progress line in tests)
 #   PyPI:   awscli==1.45.11 and moto==5.2.1 (the aws-cli oracle the tests compare against; moto's
 #           server, with flask and flask-cors, is the STS the credential tests run against),
@@ -15,7 +16,7 @@ fi
 command -v swift >/dev/null 2>&1 || { echo "setup: Swift 6 is needed (swift not on PATH, nor in /opt/swift)" >&2; exit 1; }
 
 missing=()
-for package in libssl-dev zlib1g-dev pkg-config time python3-pip chromium tmux; do
+for package in libssl-dev zlib1g-dev libdeflate0 pkg-config time python3-pip chromium tmux; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 if [ "${#missing[@]}" -gt 0 ]; then

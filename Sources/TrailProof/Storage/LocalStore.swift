@@ -212,10 +212,8 @@ public struct LocalStore: ObjectStore {
     private func readWhole(
         _ path: FilePath, for location: ObjectLocation, what: String = "", maxBytes: Int, tooLarge: () -> TrailProofError
     ) throws -> [UInt8] {
-        let file = try openForReading(path, for: location, what: what)
+        let (file, size) = try openForReading(path, for: location, what: what)
         defer { close(file) }
-        var info = stat()
-        let size = fstat(file, &info) == 0 ? max(0, Int(info.st_size)) : 0
         // One byte more than expected, to see a file that grew, or one past the limit.
         var bytes = [UInt8](repeating: 0, count: min(size, maxBytes) + 1)
         var filled = 0
@@ -250,8 +248,9 @@ public struct LocalStore: ObjectStore {
         chunk: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
         precondition(buffer.count > 0, "a read buffer must not be empty")
-        let file = try openForReading(path, for: location, what: what)
+        let (file, size) = try openForReading(path, for: location, what: what)
         defer { close(file) }
+        var total = 0
         while true {
             let count = read(file, buffer.baseAddress, buffer.count)
             if count < 0 {
@@ -259,11 +258,16 @@ public struct LocalStore: ObjectStore {
                 throw TrailProofError(.storageFailure, "cannot read \(what)\(location.uri) in \(displayName): \(errnoText())")
             }
             if count == 0 { return }
+            total += count
             try chunk(UnsafeRawBufferPointer(start: buffer.baseAddress, count: count))
+            // A short read of a regular file is its end: once the size it had when opened is
+            // read, the read that would return 0 is skipped (one syscall per small file).
+            if count < buffer.count, total >= size { return }
         }
     }
 
-    private func openForReading(_ path: FilePath, for location: ObjectLocation, what: String = "") throws -> Int32 {
+    /// An open regular file and its size when opened.
+    private func openForReading(_ path: FilePath, for location: ObjectLocation, what: String = "") throws -> (Int32, Int) {
         // O_NONBLOCK: opening a named pipe must not wait for a writer; it is refused below.
         let file = try handles.withHandle(
             path.folder,
@@ -293,7 +297,7 @@ public struct LocalStore: ObjectStore {
                 .storageFailure, "\(what)\(location.uri) in \(displayName) is \(Self.fileKind(info.st_mode)), not a regular file; refusing to read it"
             )
         }
-        return descriptor
+        return (descriptor, max(0, Int(info.st_size)))
     }
 
     // MARK: Writing
@@ -319,7 +323,7 @@ public struct LocalStore: ObjectStore {
 
     private func exists(_ location: ObjectLocation) throws -> Bool {
         do {
-            close(try openForReading(try objectFile(location), for: location))
+            close(try openForReading(try objectFile(location), for: location).0)
             return true
         } catch let error as TrailProofError where error.code == .objectNotFound {
             return false

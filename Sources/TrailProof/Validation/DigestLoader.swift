@@ -24,6 +24,7 @@ struct DigestLoader: Sendable {
     let signatures: [String: String]
 
     private let checks: [any DigestCheck]
+    private let parsedKeys = ParsedPublicKeys()
     private var full: Bool { level == .full }
 
     init(
@@ -124,8 +125,9 @@ struct DigestLoader: Sendable {
         guard let entry = keys[fingerprint] else {
             return invalid(Finding(.publicKeyNotFound, "public key not found in region \(homeRegion) for fingerprint \(fingerprint)"))
         }
+        let parsedKey = parsedKeys.parse(entry)
         if full {
-            guard MessageDigest.md5Hex(entry.der) == fingerprint else {
+            guard parsedKey.fingerprintMatches else {
                 return invalid(Finding(.fingerprintMismatch, "public key fingerprint \(fingerprint) is not the MD5 of the published key"))
             }
             guard digest.signatureAlgorithm == "SHA256withRSA" else {
@@ -133,9 +135,9 @@ struct DigestLoader: Sendable {
             }
         }
         let publicKey: RSAPublicKey
-        do {
-            publicKey = try RSAPublicKey(der: entry.der)
-        } catch {
+        switch parsedKey.key {
+        case .success(let key): publicKey = key
+        case .failure(let error):
             return invalid(Finding(.publicKeyUnreadable, "Unable to load PKCS #1 key with fingerprint \(fingerprint)", detail: "\(error)"))
         }
         guard let signature = Hex.decode(signatureHex) else {

@@ -57,18 +57,35 @@ final class LogVerifier: Sendable {
         }
         let inflater = worker.inflater
         let hasher = worker.hasher
+        let staging = worker.staging
         inflater.reset()
         hasher.reset()
         let progress = self.progress
         defer { progress?.addLogFile() }
+        func consume(_ bytes: UnsafeRawBufferPointer) {
+            hasher.update(bytes)
+            scan?.feed(bytes)
+        }
+        let ending: GzipInflater.Ending
         do {
+            // A file that fits in `staging` is decoded in one piece once read (libdeflate when
+            // installed); a larger one is streamed through zlib from the chunk that overflows.
+            var staged = 0
+            var streaming = false
             try await store.readObject(object, using: worker.buffer) { chunk in
                 progress?.add(bytes: chunk.count)
-                try inflater.feed(chunk) { bytes in
-                    hasher.update(bytes)
-                    scan?.feed(bytes)
+                if !streaming {
+                    if staged + chunk.count <= staging.count {
+                        if let source = chunk.baseAddress { (staging.baseAddress! + staged).copyMemory(from: source, byteCount: chunk.count) }
+                        staged += chunk.count
+                        return
+                    }
+                    streaming = true
+                    try inflater.feed(UnsafeRawBufferPointer(rebasing: staging[0..<staged]), output: consume)
                 }
+                try inflater.feed(chunk, output: consume)
             }
+            ending = streaming ? inflater.finish() : try inflater.inflateWhole(UnsafeRawBufferPointer(rebasing: staging[0..<staged]), output: consume)
         } catch let error as GzipInflater.FormatError {
             return .invalid(.invalidFormat("not gzip: \(error.reason)"))
         } catch let error as TrailProofError {
@@ -79,7 +96,7 @@ final class LogVerifier: Sendable {
         }
         // As aws-cli: what inflated so far is hashed, and a different hash is reported first.
         guard Hex.encode(hasher.finish()) == entry.hashValue else { return .invalid(.hashMismatch) }
-        switch inflater.finish() {
+        switch ending {
         case .complete:
             return .valid
         case .truncated:
@@ -97,7 +114,12 @@ final class LogVerifier: Sendable {
         let inflater = GzipInflater()
         let hasher = MessageDigest(.sha256)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
+        /// A whole compressed file up to this size is decoded in one piece.
+        let staging = UnsafeMutableRawBufferPointer.allocate(byteCount: 128 * 1024, alignment: 16)
 
-        deinit { buffer.deallocate() }
+        deinit {
+            buffer.deallocate()
+            staging.deallocate()
+        }
     }
 }

@@ -46,27 +46,67 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// `YYYY-MM-DDTHH:MM:SSZ`, the form of digest fields and of aws-cli's output.
-    public var iso8601: String {
-        let c = components
-        return "\(pad(c.year, 4))-\(pad(c.month))-\(pad(c.day))T\(pad(c.hour)):\(pad(c.minute)):\(pad(c.second))Z"
-    }
+    public var iso8601: String { formatted("Y-M-DTh:m:sZ") }
 
     /// `YYYYMMDDTHHMMSSZ`, the form in digest object keys.
-    public var compactSeconds: String {
-        let c = components
-        return "\(pad(c.year, 4))\(pad(c.month))\(pad(c.day))T\(pad(c.hour))\(pad(c.minute))\(pad(c.second))Z"
-    }
+    public var compactSeconds: String { formatted("YMDThmsZ") }
 
     /// `YYYYMMDDTHHMMZ`, the form in log file object keys.
-    public var compactMinutes: String {
-        let c = components
-        return "\(pad(c.year, 4))\(pad(c.month))\(pad(c.day))T\(pad(c.hour))\(pad(c.minute))Z"
-    }
+    public var compactMinutes: String { formatted("YMDThmZ") }
 
     /// `YYYY/MM/DD`, the date folders of object keys.
-    public var datePath: String {
+    public var datePath: String { formatted("Y/M/D") }
+
+    /// The time written in `layout`: `Y` the year in four digits, `M` `D` `h` `m` `s` the other
+    /// fields in two, anything else as it is. One string is made (these run several times per
+    /// digest and per report line).
+    private func formatted(_ layout: StaticString) -> String {
         let c = components
-        return "\(pad(c.year, 4))/\(pad(c.month))/\(pad(c.day))"
+        guard (0...9999).contains(c.year) else {
+            // Outside four-digit years: the year's own digits.
+            var text = ""
+            layout.withUTF8Buffer { layout in
+                for byte in layout {
+                    switch byte {
+                    case UInt8(ascii: "Y"): text += pad(c.year, 4)
+                    case UInt8(ascii: "M"): text += pad(c.month)
+                    case UInt8(ascii: "D"): text += pad(c.day)
+                    case UInt8(ascii: "h"): text += pad(c.hour)
+                    case UInt8(ascii: "m"): text += pad(c.minute)
+                    case UInt8(ascii: "s"): text += pad(c.second)
+                    default: text.unicodeScalars.append(Unicode.Scalar(byte))
+                    }
+                }
+            }
+            return text
+        }
+        return layout.withUTF8Buffer { layout in
+            String(unsafeUninitializedCapacity: 24) { output in
+                var count = 0
+                func put(_ value: Int, _ width: Int) {
+                    var value = value
+                    for index in stride(from: count + width - 1, through: count, by: -1) {
+                        output[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                        value /= 10
+                    }
+                    count += width
+                }
+                for byte in layout {
+                    switch byte {
+                    case UInt8(ascii: "Y"): put(c.year, 4)
+                    case UInt8(ascii: "M"): put(c.month, 2)
+                    case UInt8(ascii: "D"): put(c.day, 2)
+                    case UInt8(ascii: "h"): put(c.hour, 2)
+                    case UInt8(ascii: "m"): put(c.minute, 2)
+                    case UInt8(ascii: "s"): put(c.second, 2)
+                    default:
+                        output[count] = byte
+                        count += 1
+                    }
+                }
+                return count
+            }
+        }
     }
 
     public var description: String { iso8601 }

@@ -122,8 +122,14 @@ public struct DigestFile: Hashable, Sendable {
         endTime: String, location: ObjectLocation, uncompressedBytes: [UInt8],
         previousSignature: String?
     ) -> [UInt8] {
-        let hash = MessageDigest.sha256Hex(uncompressedBytes)
-        let text = "\(endTime)\n\(location.bucket)/\(location.key)\n\(hash)\n\(previousSignature ?? "null")"
+        stringToSign(
+            endTime: endTime, location: location, sha256Hex: MessageDigest.sha256Hex(uncompressedBytes), previousSignature: previousSignature)
+    }
+
+    /// ``stringToSign(endTime:location:uncompressedBytes:previousSignature:)`` from the hex
+    /// SHA-256 of the uncompressed bytes, for a reader that needs that hash anyway.
+    static func stringToSign(endTime: String, location: ObjectLocation, sha256Hex: String, previousSignature: String?) -> [UInt8] {
+        let text = "\(endTime)\n\(location.bucket)/\(location.key)\n\(sha256Hex)\n\(previousSignature ?? "null")"
         return Array(text.utf8)
     }
 }
@@ -138,6 +144,13 @@ extension DigestFile {
     /// Whether `signature` is this digest's SHA256withRSA signature over its stored bytes.
     public func isValidSignature(_ signature: [UInt8], over uncompressed: [UInt8], publicKey: RSAPublicKey) -> Bool {
         publicKey.isValidSignature(signature, for: stringToSign(over: uncompressed))
+    }
+
+    /// ``isValidSignature(_:over:publicKey:)`` given the hex SHA-256 of the stored bytes.
+    func isValidSignature(_ signature: [UInt8], sha256Hex: String, publicKey: RSAPublicKey) -> Bool {
+        publicKey.isValidSignature(
+            signature,
+            for: Self.stringToSign(endTime: endTime.iso8601, location: location, sha256Hex: sha256Hex, previousSignature: previous?.signature))
     }
 
     private func stringToSign(over uncompressed: [UInt8]) -> [UInt8] {

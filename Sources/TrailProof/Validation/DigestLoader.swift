@@ -143,9 +143,11 @@ struct DigestLoader: Sendable {
         guard let signature = Hex.decode(signatureHex) else {
             return invalid(Finding(.signatureVerificationFailed, Self.unhexlifyError(signatureHex), detail: "the signature is not hex"))
         }
-        guard digest.isValidSignature(signature, over: uncompressed, publicKey: publicKey) else { return invalid(.signatureFailed) }
+        // The digest's hash is signed and is also what a newer digest's link must name: taken once.
+        let sha256 = MessageDigest.sha256Hex(uncompressed)
+        guard digest.isValidSignature(signature, sha256Hex: sha256, publicKey: publicKey) else { return invalid(.signatureFailed) }
         let valid = ValidDigest(
-            location: object, digest: digest, isBackfill: backfill, sha256: MessageDigest.sha256Hex(uncompressed), signature: Hex.encode(signature))
+            location: object, digest: digest, isBackfill: backfill, sha256: sha256, signature: Hex.encode(signature))
         let context = DigestCheckContext(location: location, trailName: trailName, homeRegion: homeRegion, signingKey: entry, newer: newer)
         for check in checks {
             if let problem = check.problem(with: valid, in: context) { return invalid(problem) }

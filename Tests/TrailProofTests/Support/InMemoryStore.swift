@@ -5,8 +5,12 @@ import Synchronization
 /// An object store in memory, for in-process tests of what reads a store.
 final class InMemoryStore: ObjectStore, Sendable {
     private let objects = Mutex<[ObjectLocation: StoredObject]>([:])
+    /// Reads hand objects over in pieces of this size (as an S3 body arrives); nil: whole.
+    private let chunkSize: Int?
 
-    var displayName: String { "memory store" }
+    init(chunkSize: Int? = nil) { self.chunkSize = chunkSize }
+
+    var displayName: String { chunkSize.map { "memory store (\($0)-byte chunks)" } ?? "memory store" }
 
     func listKeys(bucket: String, prefix: String, startAfter: String?) async throws -> [String] {
         let keys = objects.withLock { $0.keys.filter { $0.bucket == bucket && $0.key.hasPrefix(prefix) }.map(\.key) }
@@ -32,7 +36,12 @@ final class InMemoryStore: ObjectStore, Sendable {
     }
 
     func readObject(_ location: ObjectLocation, chunk: (UnsafeRawBufferPointer) throws -> Void) async throws {
-        try await getObject(location).bytes.withUnsafeBytes { try chunk($0) }
+        try await getObject(location).bytes.withUnsafeBytes { bytes in
+            guard let chunkSize else { return try chunk(bytes) }
+            for start in stride(from: 0, to: bytes.count, by: chunkSize) {
+                try chunk(UnsafeRawBufferPointer(rebasing: bytes[start..<min(start + chunkSize, bytes.count)]))
+            }
+        }
     }
 
     func putObject(_ location: ObjectLocation, bytes: [UInt8], metadata: [String: String], overwrite: Bool) async throws {

@@ -7,13 +7,27 @@ import Testing
 struct LogVerifierTests {
     /// One worker reads a batch: what one file leaves in the reused inflater, hasher or buffer
     /// must never change the next file's verdict.
-    @Test("A batch read by one worker gets the verdicts of files read one by one")
-    func reusedWorker() async throws {
-        let text = Array(String(repeating: "{\"Records\":[]} ", count: 40_000).utf8)
+    /// Three sizes, three paths: decoded whole by libdeflate (small), inflating past its
+    /// 512 KiB limit (zlib on the staged file), and too large to stage (streamed through zlib
+    /// from the chunk that overflows the 128 KiB staging buffer).
+    static let texts: [(String, [UInt8])] = {
+        var generator = SplitMix(seed: 42)
+        let noisy = (0..<50_000).map { _ in "\(UInt32.random(in: 0...UInt32.max, using: &generator))," }.joined()
+        return [
+            ("small", Array(String(repeating: "{\"Records\":[]} ", count: 800).utf8)),
+            ("inflates past 512 KiB", Array(String(repeating: "{\"Records\":[]} ", count: 40_000).utf8)),
+            ("over 128 KiB compressed", Array("{\"Records\":[\(noisy)]}".utf8)),
+        ]
+    }()
+
+    @Test("A batch read by one worker gets the verdicts of files read one by one", arguments: 0..<3)
+    func reusedWorker(size: Int) async throws {
+        let text = Self.texts[size].1
         let gzip = try Gzip.compress(text)
+        if size == 2 { #expect(gzip.count > 128 * 1024) }
         let hash = MessageDigest.sha256Hex(text)
         let cases: [(name: String, bytes: [UInt8]?, code: Finding.Code?)] = [
-            ("truncated", Array(gzip.dropLast(9)), .truncatedGzipStream),
+            ("truncated", Array(gzip.dropLast(8)), .truncatedGzipStream),  // the trailer: every byte inflated
             ("valid-1", gzip, nil),
             ("not-gzip", Array("plain text".utf8), .invalidFormat),
             ("valid-2", gzip, nil),
@@ -26,7 +40,7 @@ struct LogVerifierTests {
         ]
         let folder = try TestEnvironment.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        for store in [try LocalStore.create(root: folder.path) as any ObjectStore, InMemoryStore()] {
+        for store in [try LocalStore.create(root: folder.path) as any ObjectStore, InMemoryStore(), InMemoryStore(chunkSize: 16 * 1024)] {
             var entries: [DigestFile.LogFileEntry] = []
             for (name, bytes, _) in cases {
                 let location = ObjectLocation(bucket: "logs", key: "AWSLogs/\(name).json.gz")
@@ -37,8 +51,8 @@ struct LogVerifierTests {
             let batch = await verifier.verify(entries)
             for (index, entry) in entries.enumerated() {
                 let alone = await LogVerifier(store: store).verify(entry)
-                #expect(batch[index] == alone, "\(entry.location.key) in \(store.displayName)")
-                #expect(batch[index].finding?.code == cases[index].code, "\(entry.location.key) in \(store.displayName)")
+                #expect(batch[index] == alone, "\(entry.location.key) in \(store.displayName), \(Self.texts[size].0)")
+                #expect(batch[index].finding?.code == cases[index].code, "\(entry.location.key) in \(store.displayName), \(Self.texts[size].0)")
             }
             // The worker goes back to the pool and serves the next batch as well.
             #expect(await verifier.verify(entries.reversed()) == batch.reversed())

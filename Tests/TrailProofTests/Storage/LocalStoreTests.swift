@@ -29,6 +29,29 @@ struct LocalStoreTests {
         await #expect(throws: TrailProofError(.objectNotFound, "")) { try await store.getObject(ObjectLocation(bucket: "bkt", key: "a/zzz")) }
     }
 
+    @Test("A read hands over every byte, whatever the size against the read buffer, and stops at the end")
+    func readSizes() async throws {
+        let folder = try TestEnvironment.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try LocalStore.create(root: folder.path)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 16)
+        defer { buffer.deallocate() }
+        for size in [0, 1, 4095, 4096, 4097, 8192, 100_003] {
+            let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+            let object = ObjectLocation(bucket: "bkt", key: "sizes/\(size)")
+            try await store.putObject(object, bytes: bytes, metadata: [:], overwrite: false)
+            var read: [UInt8] = []
+            var chunks = 0
+            try await store.readObject(object, using: buffer) { chunk in
+                read += chunk
+                chunks += 1
+            }
+            let same = read == bytes  // compared first: a failing test prints the sizes, not the bytes
+            #expect(same, "\(size) bytes written, \(read.count) read")
+            #expect(chunks == (size + 4095) / 4096, "\(size) bytes in \(chunks) chunks")
+        }
+    }
+
     @Test("An existing object is never overwritten when overwriting is refused, and no temporary file is left")
     func noOverwrite() async throws {
         let folder = try TestEnvironment.temporaryFolder()

@@ -41,14 +41,17 @@ final class CoverageTracker {
 
     /// Takes a valid digest's entries.
     func reference(_ entries: [DigestFile.LogFileEntry]) {
-        for entry in entries where entry.location.bucket == location.bucket {
-            guard let day = day(of: entry.location.key) else { continue }
+        // By index: a `for entry in` loop copies every entry (seven strings) to read one key.
+        for index in entries.indices where entries[index].location.bucket == location.bucket {
+            let key = entries[index].location.key
+            guard let day = day(of: key) else { continue }
             if let oldestClosed, day >= oldestClosed {
-                if candidateKeys.remove(entry.location.key) != nil {
-                    candidates[day]?.removeAll { $0 == entry.location.key }
+                if candidateKeys.remove(key) != nil {
+                    candidates[day]?.removeAll { $0 == key }
                 }
             } else {
-                references[day, default: []].insert(entry.location.key)
+                // A day's set is made with room for a digest's worth, so that it rarely regrows.
+                references[day, default: Set(minimumCapacity: entries.count)].insert(key)
             }
         }
     }

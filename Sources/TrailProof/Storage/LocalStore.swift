@@ -229,6 +229,8 @@ public struct LocalStore: ObjectStore {
             }
             if count == 0 { break }
             filled += count
+            // A short read at or past the size it had when opened is the end (as in readFile).
+            if filled < bytes.count, filled >= size { break }
         }
         guard filled <= maxBytes else { throw tooLarge() }
         bytes.removeLast(bytes.count - filled)

@@ -45,6 +45,11 @@ struct DigestCheckTests {
         #expect(NameTimeCheck().problem(with: otherTime, in: context())?.code == .keyTimeMismatch)
         let otherFolder = Self.valid(Self.digest(), at: good.location.key.replacingOccurrences(of: "/2026/01/01/", with: "/2026/01/02/"))
         #expect(NameTimeCheck().problem(with: otherFolder, in: context())?.message.contains("folder 2026/01/02") == true)
+        // The folder is the last three non-empty segments before the name, as aws-cli splits keys.
+        let doubledSlash = Self.valid(Self.digest(), at: good.location.key.replacingOccurrences(of: "/2026/01/01/", with: "/2026/01//01/"))
+        #expect(NameTimeCheck().problem(with: doubledSlash, in: context()) == nil)
+        let glued = Self.valid(Self.digest(), at: good.location.key.replacingOccurrences(of: "/2026/01/01/", with: "/x2026/01/01/"))
+        #expect(NameTimeCheck().problem(with: glued, in: context())?.message.contains("folder x2026/01/01") == true)
     }
 
     @Test("Signing key validity: a key published as expired at digestEndTime fails")

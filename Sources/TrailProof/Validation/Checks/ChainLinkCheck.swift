@@ -12,12 +12,13 @@ struct ChainLinkCheck: DigestCheck {
             return Finding(
                 .chainMismatch, "awsAccountId \(older.digest.awsAccountID) differs from \(newer.digest.awsAccountID) in \(newer.location.uri)")
         }
-        if older.sha256 != link.hashValue.lowercased() {
+        // Byte-equal text (the common case) is equal; otherwise compared as aws-cli would.
+        if older.sha256 != link.hashValue, older.sha256 != link.hashValue.lowercased() {
             return Finding(
                 .previousHashMismatch,
                 "SHA-256 \(older.sha256) does not match previousDigestHashValue \(link.hashValue) in \(newer.location.uri)")
         }
-        if Hex.decode(link.signature) != Hex.decode(older.signature) {
+        if link.signature != older.signature, Hex.decode(link.signature) != Hex.decode(older.signature) {
             return Finding(.previousSignatureMismatch, "signature does not match previousDigestSignature in \(newer.location.uri)")
         }
         if older.digest.endTime != newer.digest.startTime {

@@ -9,12 +9,26 @@ struct NameTimeCheck: DigestCheck {
                 .keyTimeMismatch, "digestEndTime \(digest.endTime) is not the time \(named) in its object name",
                 detail: "a digest is named after the end of its window; this one was signed for another place in the chain")
         }
+        let datePath = digest.endTime.datePath
+        // Usually the key is `…/YYYY/MM/DD/NAME`: then its folder is the date path, without
+        // splitting the key; anything else takes the full reading below.
+        if Self.endsInFolder(valid.location.key, datePath) { return nil }
         let folder = valid.location.key.split(separator: "/").dropLast().suffix(3).joined(separator: "/")
-        if folder != digest.endTime.datePath {
+        if folder != datePath {
             return Finding(
                 .keyTimeMismatch, "digestEndTime \(digest.endTime) is not the date of its folder \(folder)",
                 detail: "a digest is filed under the date of its end time")
         }
         return nil
+    }
+
+    /// Whether `key` is `folder/NAME` or `…/folder/NAME` with a non-empty NAME free of `/`.
+    private static func endsInFolder(_ key: String, _ folder: String) -> Bool {
+        let key = Array(key.utf8)
+        let folder = Array(folder.utf8)
+        guard let slash = key.lastIndex(of: UInt8(ascii: "/")), slash < key.count - 1, slash >= folder.count else { return false }
+        let start = slash - folder.count
+        guard key[start..<slash].elementsEqual(folder) else { return false }
+        return start == 0 || key[start - 1] == UInt8(ascii: "/")
     }
 }

@@ -167,25 +167,31 @@ public struct StrictJSONParser {
             position += 1
             return String(decoding: bytes[start..<(position - 1)], as: UTF8.self)
         }
+        // Escapes or non-ASCII (every key of a real CloudTrail digest, which writes `/` as `\/`):
+        // the string's UTF-8 is gathered as bytes, each sequence checked on the way, and made
+        // into a string once.
         position = start
-        var scalars = String.UnicodeScalarView()
+        var utf8: [UInt8] = []
+        utf8.reserveCapacity(128)
         while true {
             guard position < bytes.count else { throw failure("unterminated string") }
             let byte = bytes[position]
             switch byte {
             case UInt8(ascii: "\""):
                 position += 1
-                return String(scalars)
+                return String(decoding: utf8, as: UTF8.self)
             case UInt8(ascii: "\\"):
                 position += 1
-                scalars.append(try parseEscape())
+                UTF8.encode(try parseEscape()) { utf8.append($0) }
             case 0..<0x20:
                 throw failure("control character in string")
             case 0..<0x80:
-                scalars.append(Unicode.Scalar(byte))
+                utf8.append(byte)
                 position += 1
             default:
-                scalars.append(try parseUTF8Scalar())
+                let sequenceStart = position
+                _ = try parseUTF8Scalar()
+                utf8.append(contentsOf: bytes[sequenceStart..<position])
             }
         }
     }

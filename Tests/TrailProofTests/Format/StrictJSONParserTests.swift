@@ -25,6 +25,19 @@ struct StrictJSONParserTests {
         #expect(throws: StrictJSONParser.Failure.self) { try parse(text) }
     }
 
+    @Test("Strings with escapes read as the same text as without: CloudTrail writes every / as \\/")
+    func escapedStrings() throws {
+        let plain = "AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/06/03/x_20260603T230000Z.json.gz"
+        #expect(try parse(#"[""# + plain.replacingOccurrences(of: "/", with: #"\/"#) + #""]"#) == .array([.string(plain)]))
+        let cases: [(String, String)] = [
+            (#""a\/b\"c\\d""#, "a/b\"c\\d"),
+            (#""\u0000\t\u00e9é\ud83d\ude00😀\/""#, "\u{0}\té\u{e9}😀😀/"),
+            (#""é\/ü""#, "é/ü"),
+            (#""\b\f\n\r""#, "\u{08}\u{0C}\n\r"),
+        ]
+        for (json, text) in cases { #expect(try parse("[" + json + "]") == .array([.string(text)]), "\(json)") }
+    }
+
     @Test("Refuses invalid and overlong UTF-8")
     func refusesBadUTF8() {
         for bytes: [UInt8] in [[0x22, 0xC0, 0xAF, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0x22, 0xFF, 0x22], [0x22, 0xE2, 0x82, 0x22]] {

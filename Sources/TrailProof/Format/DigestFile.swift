@@ -143,18 +143,20 @@ extension DigestFile {
 
     /// Whether `signature` is this digest's SHA256withRSA signature over its stored bytes.
     public func isValidSignature(_ signature: [UInt8], over uncompressed: [UInt8], publicKey: RSAPublicKey) -> Bool {
-        publicKey.isValidSignature(signature, for: stringToSign(over: uncompressed))
+        isValidSignature(signature, sha256Hex: MessageDigest.sha256Hex(uncompressed), publicKey: publicKey)
     }
 
     /// ``isValidSignature(_:over:publicKey:)`` given the hex SHA-256 of the stored bytes.
     func isValidSignature(_ signature: [UInt8], sha256Hex: String, publicKey: RSAPublicKey) -> Bool {
-        publicKey.isValidSignature(
-            signature,
-            for: Self.stringToSign(endTime: endTime.iso8601, location: location, sha256Hex: sha256Hex, previousSignature: previous?.signature))
+        publicKey.isValidSignature(signature, for: stringToSign(sha256Hex: sha256Hex))
     }
 
     private func stringToSign(over uncompressed: [UInt8]) -> [UInt8] {
-        Self.stringToSign(endTime: endTime.iso8601, location: location, uncompressedBytes: uncompressed, previousSignature: previous?.signature)
+        stringToSign(sha256Hex: MessageDigest.sha256Hex(uncompressed))
+    }
+
+    private func stringToSign(sha256Hex: String) -> [UInt8] {
+        Self.stringToSign(endTime: endTime.iso8601, location: location, sha256Hex: sha256Hex, previousSignature: previous?.signature)
     }
 }
 

@@ -24,11 +24,11 @@ struct NameTimeCheck: DigestCheck {
 
     /// Whether `key` is `folder/NAME` or `…/folder/NAME` with a non-empty NAME free of `/`.
     private static func endsInFolder(_ key: String, _ folder: String) -> Bool {
-        let key = Array(key.utf8)
-        let folder = Array(folder.utf8)
-        guard let slash = key.lastIndex(of: UInt8(ascii: "/")), slash < key.count - 1, slash >= folder.count else { return false }
-        let start = slash - folder.count
-        guard key[start..<slash].elementsEqual(folder) else { return false }
-        return start == 0 || key[start - 1] == UInt8(ascii: "/")
+        let key = key.utf8
+        guard let slash = key.lastIndex(of: UInt8(ascii: "/")), key.index(after: slash) != key.endIndex else { return false }
+        let head = key[..<slash]
+        guard head.count >= folder.utf8.count, head.suffix(folder.utf8.count).elementsEqual(folder.utf8) else { return false }
+        let before = head.dropLast(folder.utf8.count)
+        return before.isEmpty || before.last == UInt8(ascii: "/")
     }
 }

@@ -222,10 +222,8 @@ public struct LocalStore: ObjectStore {
                 guard bytes.count <= maxBytes else { throw tooLarge() }
                 bytes += [UInt8](repeating: 0, count: min(max(bytes.count, 4096), maxBytes + 1 - bytes.count))
             }
-            let count = bytes.withUnsafeMutableBytes { read(file, $0.baseAddress! + filled, $0.count - filled) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw TrailProofError(.storageFailure, "cannot read \(what)\(location.uri) in \(displayName): \(errnoText())")
+            let count = try bytes.withUnsafeMutableBytes {
+                try read(file, into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...]), for: location, what: what)
             }
             if count == 0 { break }
             filled += count
@@ -254,17 +252,25 @@ public struct LocalStore: ObjectStore {
         defer { close(file) }
         var total = 0
         while true {
-            let count = read(file, buffer.baseAddress, buffer.count)
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw TrailProofError(.storageFailure, "cannot read \(what)\(location.uri) in \(displayName): \(errnoText())")
-            }
+            let count = try read(file, into: buffer, for: location, what: what)
             if count == 0 { return }
             total += count
             try chunk(UnsafeRawBufferPointer(start: buffer.baseAddress, count: count))
             // A short read of a regular file is its end: once the size it had when opened is
             // read, the read that would return 0 is skipped (one syscall per small file).
             if count < buffer.count, total >= size { return }
+        }
+    }
+
+    /// One `read` into `destination`, again when a signal interrupts it: the bytes read, 0 at
+    /// the end of the file.
+    private func read(_ file: Int32, into destination: UnsafeMutableRawBufferPointer, for location: ObjectLocation, what: String) throws -> Int {
+        while true {
+            let count = Glibc.read(file, destination.baseAddress, destination.count)
+            if count >= 0 { return count }
+            guard errno == EINTR else {
+                throw TrailProofError(.storageFailure, "cannot read \(what)\(location.uri) in \(displayName): \(errnoText())")
+            }
         }
     }
 

@@ -17,12 +17,7 @@ final class LogVerifier: Sendable {
 
     /// The verdicts of `entries`, in their order, read one after another by one worker.
     func verify(_ entries: some Collection<DigestFile.LogFileEntry>) async -> [Verdict] {
-        let worker = idle.withLock { $0.popLast() } ?? Worker()
-        var verdicts: [Verdict] = []
-        verdicts.reserveCapacity(entries.count)
-        for entry in entries { verdicts.append(await verify(entry, with: worker)) }
-        idle.withLock { $0.append(worker) }
-        return verdicts
+        await verify(entries, scanningFor: nil).map(\.verdict)
     }
 
     /// The verdict of one log file.
@@ -30,15 +25,16 @@ final class LogVerifier: Sendable {
         await verify(CollectionOfOne(entry))[0]
     }
 
-    /// ``verify(_:)``, also reading each file's records for `collector` from the same bytes.
-    func verify(_ entries: some Collection<DigestFile.LogFileEntry>, scanningFor collector: EventCollector) async -> [(
-        Verdict, EventCollector.FileScan
+    /// ``verify(_:)``; with a `collector`, also reading each file's records for it from the same
+    /// bytes (the file's scan comes beside its verdict).
+    func verify(_ entries: some Collection<DigestFile.LogFileEntry>, scanningFor collector: EventCollector?) async -> [(
+        verdict: Verdict, scan: EventCollector.FileScan?
     )] {
         let worker = idle.withLock { $0.popLast() } ?? Worker()
-        var results: [(Verdict, EventCollector.FileScan)] = []
+        var results: [(verdict: Verdict, scan: EventCollector.FileScan?)] = []
         results.reserveCapacity(entries.count)
         for entry in entries {
-            let scan = collector.makeScan()
+            let scan = collector?.makeScan()
             results.append((await verify(entry, with: worker, scan: scan), scan))
         }
         idle.withLock { $0.append(worker) }

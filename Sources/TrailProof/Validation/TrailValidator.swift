@@ -145,16 +145,14 @@ public struct TrailValidator: Sendable {
                             count += batch.count
                             let collector = self.collector
                             group.addTask {
-                                guard let collector else {
-                                    let verdicts = await verifier.verify(batch)
-                                    return (index, zip(batch, verdicts).map { .log(location: $0.location, verdict: placed($1, $0, listedBy: valid)) })
-                                }
                                 let results = await verifier.verify(batch, scanningFor: collector)
                                 return (
                                     index,
                                     zip(batch, results).map { entry, result in
-                                        let verdict = placed(result.0, entry, listedBy: valid)
-                                        collector.collect(logFile: entry.location, digestFile: valid.location, verdict: verdict, scan: result.1)
+                                        let verdict = placed(result.verdict, entry, listedBy: valid)
+                                        if let collector, let scan = result.scan {
+                                            collector.collect(logFile: entry.location, digestFile: valid.location, verdict: verdict, scan: scan)
+                                        }
                                         return .log(location: entry.location, verdict: verdict)
                                     }
                                 )

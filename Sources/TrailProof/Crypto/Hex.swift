@@ -13,6 +13,20 @@ public enum Hex {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Whether `text` is the lowercase hex of `bytes`: the answer of `encode(bytes) == text`,
+    /// without making the string (a run compares one hash per log file).
+    public static func isEncoding(of bytes: UnsafeRawBufferPointer, _ text: String) -> Bool {
+        let answer = text.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+            guard utf8.count == bytes.count * 2 else { return false }
+            for (index, byte) in bytes.enumerated()
+            where utf8[2 * index] != digits[Int(byte >> 4)] || utf8[2 * index + 1] != digits[Int(byte & 0x0f)] {
+                return false
+            }
+            return true
+        }
+        return answer ?? (encode(bytes) == text)
+    }
+
     /// The bytes of an even-length hex string (either case), or nil if it is not one.
     public static func decode(_ text: String) -> [UInt8]? {
         let utf8 = Array(text.utf8)

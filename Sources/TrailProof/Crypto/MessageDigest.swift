@@ -58,10 +58,17 @@ public final class MessageDigest {
 
     /// Finishes the computation and returns the digest bytes. Call once.
     public func finish() -> [UInt8] {
-        var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        EVP_DigestFinal_ex(context, &output, &length)
-        return Array(output.prefix(Int(length)))
+        finish { Array($0) }
+    }
+
+    /// Finishes the computation and passes the digest bytes to `body`, from a buffer on the
+    /// stack: a run checks one hash per log file, and allocating for each shows. Call once.
+    public func finish<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Int(EVP_MAX_MD_SIZE)) { output in
+            var length: UInt32 = 0
+            EVP_DigestFinal_ex(context, output.baseAddress, &length)
+            return try body(UnsafeRawBufferPointer(start: output.baseAddress, count: Int(length)))
+        }
     }
 
     /// The SHA-256 of `bytes`.

@@ -73,6 +73,9 @@ public struct StrictJSONParser {
             position += 1
             return .object(members)
         }
+        // Room for the members most objects have (a digest entry has six): growing from one
+        // member by doubling would allocate four times per object.
+        members.reserveCapacity(scanLimit)
         while true {
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {

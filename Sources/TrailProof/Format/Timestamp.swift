@@ -116,7 +116,15 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     /// optional `Z` or `±HH:MM` offset (converted to UTC; no offset means UTC). A space may
     /// stand for `T`.
     public init?(iso8601 text: String) {
-        var scanner = DigitScanner(Array(text.utf8))
+        var text = text
+        guard let parsed = text.withUTF8({ Self(iso8601UTF8: $0) }) else { return nil }
+        self = parsed
+    }
+
+    /// ``init(iso8601:)`` on UTF-8 bytes: a digest's entries carry two times each, and parsing
+    /// them must not allocate.
+    init?(iso8601UTF8 bytes: UnsafeBufferPointer<UInt8>) {
+        var scanner = DigitScanner(bytes)
         guard let year = scanner.number(digits: 4), scanner.take("-"),
             let month = scanner.number(digits: 2), scanner.take("-"),
             let day = scanner.number(digits: 2)
@@ -158,8 +166,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Parses the exact `YYYY-MM-DDTHH:MM:SSZ` form that digest files use, nothing looser.
     public init?(strictDigestForm text: String) {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 20, bytes[19] == UInt8(ascii: "Z") else { return nil }
+        guard text.utf8.count == 20, text.utf8.last == UInt8(ascii: "Z") else { return nil }
         self.init(iso8601: text)
     }
 
@@ -235,9 +242,9 @@ private func mod(_ value: Int64, _ divisor: Int64) -> Int64 {
 }
 
 private struct DigitScanner {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     var position = 0
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
     var atEnd: Bool { position == bytes.count }
 
     mutating func number(digits: Int) -> Int? {

@@ -14,8 +14,60 @@ final class DirectoryHandles: Sendable {
         var lastUse: UInt64
     }
 
+    /// A folder below the store's root, named without building its path (a read per log file
+    /// would otherwise make one string to look its handle up): `base` (`""` or `".metadata/"`),
+    /// then `bucket`, then the first `keyLength` bytes of `key`, the folder part of an object
+    /// key without its last slash (0: the bucket's own folder). Equal and hashed by those bytes.
+    struct Folder: Hashable, CustomStringConvertible {
+        let base: String
+        let bucket: String
+        let key: String
+        let keyLength: Int
+
+        /// The folder's path below the root, `[.metadata/]BUCKET[/A/B]`.
+        var description: String {
+            keyLength == 0 ? base + bucket : base + bucket + "/" + String(decoding: key.utf8.prefix(keyLength), as: UTF8.self)
+        }
+
+        /// The folder's segments from the root, for opening it one `openat` at a time.
+        var segments: [String] { description.split(separator: "/").map(String.init) }
+
+        static func == (left: Folder, right: Folder) -> Bool {
+            left.keyLength == right.keyLength && equal(left.base, right.base) && equal(left.bucket, right.bucket)
+                && withBytes(of: left.key, count: left.keyLength) { mine in withBytes(of: right.key, count: right.keyLength) { same(mine, $0) } }
+        }
+
+        func hash(into hasher: inout Hasher) {
+            // Each part's length first, so that moving bytes from one part to the next changes the hash.
+            hasher.combine(base.utf8.count)
+            hasher.combine(bucket.utf8.count)
+            hasher.combine(keyLength)
+            Self.withBytes(of: base, count: base.utf8.count) { hasher.combine(bytes: $0) }
+            Self.withBytes(of: bucket, count: bucket.utf8.count) { hasher.combine(bytes: $0) }
+            Self.withBytes(of: key, count: keyLength) { hasher.combine(bytes: $0) }
+        }
+
+        private static func equal(_ left: String, _ right: String) -> Bool {
+            let count = left.utf8.count
+            return count == right.utf8.count && withBytes(of: left, count: count) { mine in withBytes(of: right, count: count) { same(mine, $0) } }
+        }
+
+        private static func same(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> Bool {
+            left.count == right.count && (left.isEmpty || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0)
+        }
+
+        /// The first `count` UTF-8 bytes of `text`, in place when it is stored contiguously.
+        private static func withBytes<Result>(of text: String, count: Int, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+            if let result = text.utf8.withContiguousStorageIfAvailable({ body(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: $0[..<count]))) })
+            {
+                return result
+            }
+            return Array(text.utf8.prefix(count)).withUnsafeBytes(body)
+        }
+    }
+
     private struct State {
-        var entries: [String: Entry] = [:]
+        var entries: [Folder: Entry] = [:]
         var clock: UInt64 = 0
     }
 
@@ -27,15 +79,14 @@ final class DirectoryHandles: Sendable {
     /// How many folder handles are open now.
     var openCount: Int { state.withLock { $0.entries.count } }
 
-    /// Runs `body` with an open handle of the folder named `key`, opening it with `open` when it
-    /// is not cached.
-    func withHandle<T>(_ key: String, open: () throws -> Int32, _ body: (Int32) throws -> T) throws -> T {
+    /// Runs `body` with an open handle of `folder`, opening it with `open` when it is not cached.
+    func withHandle<T>(_ key: Folder, open: () throws -> Int32, _ body: (Int32) throws -> T) throws -> T {
         let descriptor = try acquire(key) ?? insert(key, try open())
         defer { release(key) }
         return try body(descriptor)
     }
 
-    private func acquire(_ key: String) -> Int32? {
+    private func acquire(_ key: Folder) -> Int32? {
         state.withLock { state in
             guard var entry = state.entries[key] else { return nil }
             state.clock += 1
@@ -48,7 +99,7 @@ final class DirectoryHandles: Sendable {
 
     /// Caches a freshly opened handle (or, if another reader cached one meanwhile, closes it and
     /// uses theirs), closing the least recently used unused handles beyond the capacity.
-    private func insert(_ key: String, _ descriptor: Int32) -> Int32 {
+    private func insert(_ key: Folder, _ descriptor: Int32) -> Int32 {
         var toClose: [Int32] = []
         let result = state.withLock { state -> Int32 in
             state.clock += 1
@@ -73,7 +124,7 @@ final class DirectoryHandles: Sendable {
         return result
     }
 
-    private func release(_ key: String) {
+    private func release(_ key: Folder) {
         state.withLock { state in
             if var entry = state.entries[key] {
                 entry.users -= 1

@@ -282,7 +282,7 @@ public struct LocalStore: ObjectStore {
             open: { try openParent(path.segments, for: location, create: false) }
         ) { directory in
             // errno is read here: releasing the handle may change it.
-            let file = openat(directory, path.name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
+            let file = path.withName { openat(directory, $0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY) }
             return (file, errno)
         }
         if file.0 < 0 {
@@ -453,13 +453,23 @@ public struct LocalStore: ObjectStore {
 
     // MARK: Paths
 
-    /// Where a file to read is: its folder below the root (`BUCKET/A/B`, the handle cache's key)
-    /// and its name, built without splitting the key into a path per read.
+    /// Where a file to read is: its folder below the root (the handle cache's key) and its name,
+    /// the bytes of `nameSource` from `nameStart` on. Neither is copied out of the object key: a
+    /// run reads one file per log, and two strings per read showed in the profile.
     private struct FilePath {
-        let folder: String
-        let name: String
+        let folder: DirectoryHandles.Folder
+        let nameSource: String
+        let nameStart: Int
+
+        var name: String { String(decoding: nameSource.utf8.dropFirst(nameStart), as: UTF8.self) }
+
         /// Every segment from the root, for opening the folder segment by segment.
-        var segments: [String] { folder.split(separator: "/").map(String.init) + [name] }
+        var segments: [String] { folder.segments + [name] }
+
+        /// Calls `body` with the name as a C string, in place.
+        func withName<Result>(_ body: (UnsafePointer<CChar>) throws -> Result) rethrows -> Result {
+            try nameSource.withCString { try body($0 + nameStart) }
+        }
     }
 
     private func objectFile(_ location: ObjectLocation) throws -> FilePath {
@@ -469,14 +479,16 @@ public struct LocalStore: ObjectStore {
         let slashOffset =
             key.utf8.withContiguousStorageIfAvailable { bytes in bytes.lastIndex(of: UInt8(ascii: "/")) }
             ?? key.utf8.lastIndex(of: UInt8(ascii: "/")).map { key.utf8.distance(from: key.utf8.startIndex, to: $0) }
-        guard let slashOffset else { return FilePath(folder: location.bucket, name: key) }
-        let slash = key.utf8.index(key.utf8.startIndex, offsetBy: slashOffset)
-        return FilePath(folder: location.bucket + "/" + key[..<slash], name: String(key[key.utf8.index(after: slash)...]))
+        let folder = DirectoryHandles.Folder(base: "", bucket: location.bucket, key: key, keyLength: slashOffset ?? 0)
+        return FilePath(folder: folder, nameSource: key, nameStart: slashOffset.map { $0 + 1 } ?? 0)
     }
 
     private func metadataFile(_ location: ObjectLocation) throws -> FilePath {
         let object = try objectFile(location)
-        return FilePath(folder: Self.metadataFolder + "/" + object.folder, name: object.name + ".json")
+        let folder = object.folder
+        return FilePath(
+            folder: DirectoryHandles.Folder(base: Self.metadataFolder + "/", bucket: folder.bucket, key: folder.key, keyLength: folder.keyLength),
+            nameSource: object.name + ".json", nameStart: 0)
     }
 
     private func objectPath(_ location: ObjectLocation) throws -> [String] {

@@ -32,15 +32,28 @@ final class CoverageTracker {
     /// The day folder of a log key (`…/CloudTrail/REGION/YYYY/MM/DD/…`), or nil if it has none.
     private func day(of key: String) -> Timestamp? {
         guard ObjectLocation.hasBytePrefix(key, location.logPrefix) else { return nil }
-        let folder = key.utf8.dropFirst(location.logPrefix.utf8.count).prefix(11)
-        guard folder.count == 11, folder.last == UInt8(ascii: "/") else { return nil }
-        // YYYY/MM/DD read as YYYY-MM-DD, without Foundation: this runs once per listed log file.
-        let date = folder.dropLast().map { $0 == UInt8(ascii: "/") ? UInt8(ascii: "-") : $0 }
-        return Timestamp(iso8601: String(decoding: date, as: UTF8.self))
+        let start = location.logPrefix.utf8.count
+        var key = key
+        return key.withUTF8 { bytes in
+            guard bytes.count >= start + 11, bytes[start + 10] == UInt8(ascii: "/") else { return nil }
+            // YYYY/MM/DD read as YYYY-MM-DD in a buffer on the stack: this runs once per listed
+            // log file, and allocating for each shows.
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 10) { date in
+                for offset in 0..<10 {
+                    let byte = bytes[start + offset]
+                    date[offset] = byte == UInt8(ascii: "/") ? UInt8(ascii: "-") : byte
+                }
+                return Timestamp(iso8601UTF8: UnsafeBufferPointer(date))
+            }
+        }
     }
 
     /// Takes a valid digest's entries.
     func reference(_ entries: [DigestFile.LogFileEntry]) {
+        // A digest's entries are mostly of one day: that day's set is taken out of the dictionary
+        // once per run of entries, not looked up per entry (`references[day]?.insert` allocated
+        // three coroutine frames per entry).
+        var current: (day: Timestamp, keys: Set<String>)?
         // By index: a `for entry in` loop copies every entry (seven strings) to read one key.
         for index in entries.indices where entries[index].location.bucket == location.bucket {
             let key = entries[index].location.key
@@ -49,11 +62,16 @@ final class CoverageTracker {
                 if candidateKeys.remove(key) != nil {
                     candidates[day]?.removeAll { $0 == key }
                 }
-            } else {
-                // A day's set is made with room for a digest's worth, so that it rarely regrows.
-                references[day, default: Set(minimumCapacity: entries.count)].insert(key)
+                continue
             }
+            if current?.day != day {
+                if let current { references[current.day] = current.keys }
+                // A day's set is made with room for a digest's worth, so that it rarely regrows.
+                current = (day, references.removeValue(forKey: day) ?? Set(minimumCapacity: entries.count))
+            }
+            current!.keys.insert(key)
         }
+        if let current { references[current.day] = current.keys }
     }
 
     /// Closes every day the walk is now well below (`position`: the start of the digest it has

@@ -21,6 +21,10 @@ struct FormatTests {
             #expect(Timestamp(iso8601: bad) == nil, "\(bad)")
         }
         #expect(Timestamp(strictDigestForm: "2024-02-29T23:59:07+00:00") == nil)
+        #expect(Timestamp(strictDigestForm: "2024-02-29T23:59:07Z") == time)
+        #expect(Timestamp(strictDigestForm: "2024-02-29T23:59:0\u{0667}Z") == nil, "twenty UTF-8 bytes ending in Z, not ASCII digits")
+        // A string that is not native UTF-8 in memory (a Substring's copy) parses the same.
+        #expect(Timestamp(iso8601: String("x2024-02-29T23:59:07Z".dropFirst())) == time)
         #expect(time.hourFloor.iso8601 == "2024-02-29T23:00:00Z")
     }
 

@@ -148,6 +148,53 @@ struct LocalStoreConcurrencyTests {
 
 @Suite("Local store folder handles")
 struct DirectoryHandlesTests {
+    @Test("A folder is named by its bytes: the same folder from different keys is one handle, a neighbour is another")
+    func folderNames() throws {
+        typealias Folder = DirectoryHandles.Folder
+        let folder = Folder(base: "", bucket: "bkt", key: "a/b/one.json.gz", keyLength: 3)
+        let same = Folder(base: "", bucket: "bkt", key: "a/b/two.json.gz", keyLength: 3)
+        #expect(folder == same)
+        #expect(folder.hashValue == same.hashValue)
+        #expect(folder.description == "bkt/a/b")
+        #expect(folder.segments == ["bkt", "a", "b"])
+        let others = [
+            Folder(base: ".metadata/", bucket: "bkt", key: "a/b/one.json.gz", keyLength: 3),
+            Folder(base: "", bucket: "bkt2", key: "a/b/one.json.gz", keyLength: 3),
+            Folder(base: "", bucket: "bkt", key: "a/c/one.json.gz", keyLength: 3),
+            Folder(base: "", bucket: "bkt", key: "a/b/one.json.gz", keyLength: 1),
+            Folder(base: "", bucket: "bkt", key: "a/b/one.json.gz", keyLength: 0),
+            // Canonically equivalent but other bytes: another folder on disk.
+            Folder(base: "", bucket: "bkt", key: "\u{E9}/x", keyLength: 2),
+        ]
+        for other in others { #expect(folder != other, "\(other)") }
+        #expect(others[5] != Folder(base: "", bucket: "bkt", key: "e\u{301}/x", keyLength: 3))
+        #expect(Folder(base: ".metadata/", bucket: "bkt", key: "k", keyLength: 0).segments == [".metadata", "bkt"])
+    }
+
+    @Test("Same-named folders of two buckets and of the metadata tree each read their own files")
+    func sameNamedFolders() async throws {
+        let folder = try TestEnvironment.temporaryFolder("handles-names")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let writer = try LocalStore.create(root: folder.appendingPathComponent("store").path)
+        for bucket in ["bkt-a", "bkt-b"] {
+            for key in ["day/1/log.json.gz", "top.json.gz"] {
+                try await writer.putObject(
+                    ObjectLocation(bucket: bucket, key: key), bytes: Array("\(bucket) \(key)".utf8), metadata: ["signature": "\(bucket)-\(key)"],
+                    overwrite: false)
+            }
+        }
+        let store = try LocalStore(root: writer.root)
+        for _ in 0..<2 {
+            for bucket in ["bkt-a", "bkt-b"] {
+                for key in ["day/1/log.json.gz", "top.json.gz"] {
+                    let object = try await store.getObject(ObjectLocation(bucket: bucket, key: key), maxBytes: 1024)
+                    #expect(String(decoding: object.bytes, as: UTF8.self) == "\(bucket) \(key)")
+                    #expect(object.metadata["signature"] == "\(bucket)-\(key)")
+                }
+            }
+        }
+    }
+
     @Test("Concurrent reads across more folders than handles are cached read the right bytes, and at most the capacity stays open")
     func concurrentReadsAcrossFolders() async throws {
         let folder = try TestEnvironment.temporaryFolder("handles")

@@ -20,21 +20,22 @@ struct CoverageTrackerTests {
         }
     }
 
-    @Test("Days are compared as the walk passes below them, their references dropped; late references still clear candidates")
-    func closesDaysAsTheWalkGoes() async throws {
+    /// A tracker over June `days` of a store holding the log files `logs`.
+    static func tracker(logs: [String], days: ClosedRange<Int>) async throws -> CoverageTracker {
         let store = InMemoryStore()
-        var all: [String] = []
-        for day in 1...3 {
-            for (hour, suffix) in [(1, "a"), (12, "b"), (23, "c")] {
-                let key = Self.key(day: day, hour: hour, suffix: "\(suffix)\(day)")
-                all.append(key)
-                try await store.putObject(ObjectLocation(bucket: "cov-bucket", key: key), bytes: [1], metadata: [:], overwrite: false)
-            }
+        for key in logs {
+            try await store.putObject(ObjectLocation(bucket: "cov-bucket", key: key), bytes: [1], metadata: [:], overwrite: false)
         }
         let listing = LogFolderListing(
-            store: store, location: Self.location, start: Timestamp(year: 2026, month: 6, day: 1),
-            end: Timestamp(year: 2026, month: 6, day: 3, hour: 23))
-        let tracker = CoverageTracker(location: Self.location, listing: listing)
+            store: store, location: location, start: Timestamp(year: 2026, month: 6, day: days.lowerBound),
+            end: Timestamp(year: 2026, month: 6, day: days.upperBound, hour: 23))
+        return CoverageTracker(location: location, listing: listing)
+    }
+
+    @Test("Days are compared as the walk passes below them, their references dropped; late references still clear candidates")
+    func closesDaysAsTheWalkGoes() async throws {
+        let logs = (1...3).flatMap { day in [(1, "a"), (12, "b"), (23, "c")].map { Self.key(day: day, hour: $0.0, suffix: "\($0.1)\(day)") } }
+        let tracker = try await Self.tracker(logs: logs, days: 1...3)
         // The walk lists day 3's logs except its 12:10 one, then moves into day 2.
         tracker.reference(Self.entries([Self.key(day: 3, hour: 23, suffix: "c3"), Self.key(day: 3, hour: 1, suffix: "a3")]))
         #expect(tracker.heldReferences == 2)
@@ -53,5 +54,25 @@ struct CoverageTrackerTests {
         #expect(unlisted.map(\.day) == [Timestamp(year: 2026, month: 6, day: 2)])
         #expect(unlisted.first?.keys == [Self.key(day: 2, hour: 1, suffix: "a2")], "only the log no digest lists, whenever it came")
         #expect(tracker.heldReferences == 0)
+    }
+
+    @Test("One digest's entries of several days, other buckets and keys outside the day folders are held as a set per day")
+    func referencesOfMixedDays() async throws {
+        let all = (1...2).flatMap { day in [1, 23].map { Self.key(day: day, hour: $0, suffix: "k\(day)\($0)") } }
+        let tracker = try await Self.tracker(logs: all, days: 1...2)
+        // Days alternate (2, 1, 2), a key repeats, one entry is in another bucket, one is no log key.
+        var entries = Self.entries([all[3], all[0], all[2], all[3]])
+        entries.append(
+            DigestFile.LogFileEntry(
+                location: ObjectLocation(bucket: "other-bucket", key: all[1]), hashValue: String(repeating: "0", count: 64),
+                newestEventTime: "2026-06-01T00:00:00Z", oldestEventTime: "2026-06-01T00:00:00Z"))
+        entries += Self.entries(["AWSLogs/elsewhere.json.gz"])
+        tracker.reference(entries)
+        #expect(tracker.heldReferences == 3, "three distinct keys of the trail's bucket in day folders")
+        tracker.reference(Self.entries([all[0]]))
+        #expect(tracker.heldReferences == 3, "a key already held for its day is not held twice")
+        let unlisted = try await tracker.finish()
+        #expect(unlisted.map(\.day) == [Timestamp(year: 2026, month: 6, day: 1)])
+        #expect(unlisted.first?.keys == [all[1]], "the log listed only under another bucket is unlisted here")
     }
 }

@@ -6,6 +6,15 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+// Release links: the executable's symbols are not exported (the Swift driver's -export-dynamic for
+// a static standard library), and libstdc++ is linked statically when .ci/build-release.sh has put
+// libstdc++.a in .build/static-libstdcxx (searched before the compiler's folder, which holds the
+// shared one). The dynamic linker then resolves a third as many symbols at start-up.
+let releaseLinking: [LinkerSetting] = [
+    .unsafeFlags(
+        ["-Xlinker", "--no-export-dynamic", "-L\(Context.packageDirectory)/.build/static-libstdcxx"], .when(configuration: .release))
+]
+
 let package = Package(
     name: "TrailProof",
     products: [
@@ -45,7 +54,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strictSettings
+            swiftSettings: strictSettings,
+            linkerSettings: releaseLinking
         ),
         .testTarget(
             name: "TrailProofTests",

@@ -27,6 +27,9 @@ public final class GzipInflater {
 
     // z_stream holds pointers into itself: it must never move, so it lives on the heap.
     private let stream: UnsafeMutablePointer<z_stream>
+    /// Whether zlib's state is set up: on first use, as a whole-buffer decode by libdeflate (every
+    /// digest, most small log files) needs none.
+    private var streamReady = false
     /// Allocated on first use: a whole-buffer decode by libdeflate needs none.
     private var outputBuffer: UnsafeMutablePointer<UInt8>?
     private var streamEnded = false
@@ -40,13 +43,18 @@ public final class GzipInflater {
         wholeDecoder = WholeGzipDecoder(enabled: wholeBuffer)
         stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
+    }
+
+    private func prepareStream() {
+        guard !streamReady else { return }
         // 16 + 15: gzip wrapper only, 32 KiB window; as Python's zlib.MAX_WBITS | 16.
         let status = inflateInit2_(stream, 16 + MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
         precondition(status == Z_OK, "inflateInit2 failed with status \(status): out of memory or zlib mismatch")
+        streamReady = true
     }
 
     deinit {
-        inflateEnd(stream)
+        if streamReady { inflateEnd(stream) }
         stream.deinitialize(count: 1)
         stream.deallocate()
         outputBuffer?.deallocate()
@@ -55,8 +63,10 @@ public final class GzipInflater {
     /// Makes the inflater ready for a new gzip stream, keeping its memory: a worker inflating
     /// thousands of small files reuses one inflater.
     public func reset() {
-        let status = inflateReset(stream)
-        precondition(status == Z_OK, "inflateReset failed with status \(status) on an initialized stream")
+        if streamReady {
+            let status = inflateReset(stream)
+            precondition(status == Z_OK, "inflateReset failed with status \(status) on an initialized stream")
+        }
         streamEnded = false
         trailingByteCount = 0
     }
@@ -68,6 +78,7 @@ public final class GzipInflater {
             trailingByteCount += input.count
             return
         }
+        prepareStream()
         let outputBuffer = self.outputBuffer ?? UnsafeMutablePointer<UInt8>.allocate(capacity: Self.outputChunkSize)
         self.outputBuffer = outputBuffer
         stream.pointee.next_in = UnsafeMutablePointer(mutating: input.bindMemory(to: UInt8.self).baseAddress)

@@ -29,17 +29,24 @@ public enum Hex {
 
     /// The bytes of an even-length hex string (either case), or nil if it is not one.
     public static func decode(_ text: String) -> [UInt8]? {
-        let utf8 = Array(text.utf8)
-        guard utf8.count % 2 == 0 else { return nil }
-        var out = [UInt8]()
-        out.reserveCapacity(utf8.count / 2)
-        var index = 0
-        while index < utf8.count {
-            guard let high = value(utf8[index]), let low = value(utf8[index + 1]) else { return nil }
-            out.append(high << 4 | low)
-            index += 2
+        // On the string's bytes in place, into an array made at its final size: a run decodes a
+        // 512-digit signature per digest.
+        var text = text
+        return text.withUTF8 { utf8 -> [UInt8]? in
+            guard utf8.count % 2 == 0 else { return nil }
+            var valid = true
+            let out = [UInt8](unsafeUninitializedCapacity: utf8.count / 2) { buffer, count in
+                for index in 0..<utf8.count / 2 {
+                    guard let high = value(utf8[2 * index]), let low = value(utf8[2 * index + 1]) else {
+                        valid = false
+                        break
+                    }
+                    buffer[index] = high << 4 | low
+                    count = index + 1
+                }
+            }
+            return valid ? out : nil
         }
-        return out
     }
 
     private static func value(_ character: UInt8) -> UInt8? {

@@ -27,6 +27,23 @@ struct HexAndDigestTests {
         }
     }
 
+    @Test("decode reads either case and refuses an odd length or any other character, wherever it is")
+    func decoding() {
+        var generator = SplitMix(seed: 9)
+        #expect(Hex.decode("") == [])
+        for _ in 0..<500 {
+            let bytes = (0..<Int.random(in: 1...40, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let text = Hex.encode(bytes)
+            #expect(Hex.decode(text) == bytes)
+            #expect(Hex.decode(text.uppercased()) == bytes)
+            #expect(Hex.decode(String(text.dropLast())) == nil)
+            var damaged = Array(text.utf8)
+            damaged[Int.random(in: 0..<damaged.count, using: &generator)] = [UInt8(ascii: "g"), UInt8(ascii: " "), 0xC3].randomElement(
+                using: &generator)!
+            #expect(Hex.decode(String(decoding: damaged, as: UTF8.self)) == nil, "\(damaged)")
+        }
+    }
+
     @Test("finish(_:) hands over the bytes finish() returns", arguments: [MessageDigest.Algorithm.sha256, .md5, .sha1])
     func finishInPlace(_ algorithm: MessageDigest.Algorithm) {
         for input in [[], Array("abc".utf8), [UInt8](repeating: 7, count: 100_000)] {

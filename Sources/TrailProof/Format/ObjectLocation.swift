@@ -41,6 +41,29 @@ public struct ObjectLocation: Hashable, Comparable, Sendable, CustomStringConver
 
     /// Whether `key` starts with the bytes of `prefix` (no Unicode comparison), in place where
     /// both are contiguous.
+    /// The UTF-8 bytes `range` of `text` (all of them when nil), in place when the string is
+    /// stored contiguously (every native string).
+    static func withBytes<Result>(of text: String, _ range: Range<Int>? = nil, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows
+        -> Result
+    {
+        let inPlace = try text.utf8.withContiguousStorageIfAvailable { all in
+            try body(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: all[range ?? 0..<all.count])))
+        }
+        if let inPlace { return inPlace }
+        return try Array(text.utf8).withUnsafeBytes { all in try body(UnsafeRawBufferPointer(rebasing: all[range ?? 0..<all.count])) }
+    }
+
+    /// Whether two keys (or parts of keys) are the same bytes: S3's identity, where `==` on
+    /// strings would also match canonically equivalent ones.
+    static func sameBytes(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> Bool {
+        left.count == right.count && (left.isEmpty || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0)
+    }
+
+    /// ``sameBytes(_:_:)`` of two whole strings.
+    static func sameBytes(_ left: String, _ right: String) -> Bool {
+        left.utf8.count == right.utf8.count && withBytes(of: left) { mine in withBytes(of: right) { sameBytes(mine, $0) } }
+    }
+
     static func hasBytePrefix(_ key: String, _ prefix: String) -> Bool {
         let inPlace = key.utf8.withContiguousStorageIfAvailable { bytes in
             prefix.utf8.withContiguousStorageIfAvailable { head in

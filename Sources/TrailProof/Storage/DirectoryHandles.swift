@@ -33,8 +33,11 @@ final class DirectoryHandles: Sendable {
         var segments: [String] { description.split(separator: "/").map(String.init) }
 
         static func == (left: Folder, right: Folder) -> Bool {
-            left.keyLength == right.keyLength && equal(left.base, right.base) && equal(left.bucket, right.bucket)
-                && withBytes(of: left.key, count: left.keyLength) { mine in withBytes(of: right.key, count: right.keyLength) { same(mine, $0) } }
+            left.keyLength == right.keyLength && ObjectLocation.sameBytes(left.base, right.base)
+                && ObjectLocation.sameBytes(left.bucket, right.bucket)
+                && ObjectLocation.withBytes(of: left.key, 0..<left.keyLength) { mine in
+                    ObjectLocation.withBytes(of: right.key, 0..<right.keyLength) { ObjectLocation.sameBytes(mine, $0) }
+                }
         }
 
         func hash(into hasher: inout Hasher) {
@@ -42,27 +45,9 @@ final class DirectoryHandles: Sendable {
             hasher.combine(base.utf8.count)
             hasher.combine(bucket.utf8.count)
             hasher.combine(keyLength)
-            Self.withBytes(of: base, count: base.utf8.count) { hasher.combine(bytes: $0) }
-            Self.withBytes(of: bucket, count: bucket.utf8.count) { hasher.combine(bytes: $0) }
-            Self.withBytes(of: key, count: keyLength) { hasher.combine(bytes: $0) }
-        }
-
-        private static func equal(_ left: String, _ right: String) -> Bool {
-            let count = left.utf8.count
-            return count == right.utf8.count && withBytes(of: left, count: count) { mine in withBytes(of: right, count: count) { same(mine, $0) } }
-        }
-
-        private static func same(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> Bool {
-            left.count == right.count && (left.isEmpty || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0)
-        }
-
-        /// The first `count` UTF-8 bytes of `text`, in place when it is stored contiguously.
-        private static func withBytes<Result>(of text: String, count: Int, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
-            if let result = text.utf8.withContiguousStorageIfAvailable({ body(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: $0[..<count]))) })
-            {
-                return result
-            }
-            return Array(text.utf8.prefix(count)).withUnsafeBytes(body)
+            ObjectLocation.withBytes(of: base) { hasher.combine(bytes: $0) }
+            ObjectLocation.withBytes(of: bucket) { hasher.combine(bytes: $0) }
+            ObjectLocation.withBytes(of: key, 0..<keyLength) { hasher.combine(bytes: $0) }
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import TrailProof
@@ -21,8 +22,7 @@ struct CoverageTrackerTests {
     }
 
     /// A tracker over June `days` of a store holding the log files `logs`.
-    static func tracker(logs: [String], days: ClosedRange<Int>) async throws -> CoverageTracker {
-        let store = InMemoryStore()
+    static func tracker(logs: [String], days: ClosedRange<Int>, in store: any ObjectStore = InMemoryStore()) async throws -> CoverageTracker {
         for key in logs {
             try await store.putObject(ObjectLocation(bucket: "cov-bucket", key: key), bytes: [1], metadata: [:], overwrite: false)
         }
@@ -74,5 +74,23 @@ struct CoverageTrackerTests {
         let unlisted = try await tracker.finish()
         #expect(unlisted.map(\.day) == [Timestamp(year: 2026, month: 6, day: 1)])
         #expect(unlisted.first?.keys == [all[1]], "the log listed only under another bucket is unlisted here")
+    }
+
+    @Test("A listed key and a referenced key are the same log only when their bytes are: a canonically equivalent name is another file")
+    func keysAreBytes() async throws {
+        // The same name with é precomposed (referenced by the digest) and decomposed (another file).
+        let name = Self.key(day: 1, hour: 1, suffix: "cafX")
+        let referenced = name.replacingOccurrences(of: "X", with: "\u{E9}")
+        let other = name.replacingOccurrences(of: "X", with: "e\u{301}")
+        #expect(referenced == other, "Swift calls them equal")
+        #expect(Array(referenced.utf8) != Array(other.utf8))
+        // A local store: its file names are bytes, where the in-memory store keys objects by string.
+        let folder = try TestEnvironment.temporaryFolder("coverage-bytes")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try LocalStore.create(root: folder.appendingPathComponent("store").path)
+        let tracker = try await Self.tracker(logs: [referenced, other], days: 1...1, in: store)
+        tracker.reference(Self.entries([referenced]))
+        let unlisted = try await tracker.finish()
+        #expect(unlisted.first?.keys.map { Array($0.utf8) } == [Array(other.utf8)], "the decomposed name is not listed by any digest")
     }
 }

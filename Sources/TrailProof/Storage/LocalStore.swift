@@ -172,10 +172,8 @@ public struct LocalStore: ObjectStore {
         try readFile(objectFile(location), for: location, chunk: chunk)
     }
 
-    public func readObject(
-        _ location: ObjectLocation, using buffer: UnsafeMutableRawBufferPointer, chunk: (UnsafeRawBufferPointer) throws -> Void
-    ) async throws {
-        try readFile(objectFile(location), for: location, into: buffer, chunk: chunk)
+    public func readObject(_ location: ObjectLocation, using context: ReadContext, chunk: (UnsafeRawBufferPointer) throws -> Void) async throws {
+        try readFile(objectFile(location), for: location, into: context.buffer, context: context, chunk: chunk)
     }
 
     /// The user metadata stored beside an object; empty when it has none.
@@ -247,10 +245,10 @@ public struct LocalStore: ObjectStore {
 
     private func readFile(
         _ path: FilePath, for location: ObjectLocation, what: String = "", into buffer: UnsafeMutableRawBufferPointer,
-        chunk: (UnsafeRawBufferPointer) throws -> Void
+        context: ReadContext? = nil, chunk: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
         precondition(buffer.count > 0, "a read buffer must not be empty")
-        let (file, size) = try openForReading(path, for: location, what: what)
+        let (file, size) = try openForReading(path, for: location, what: what, context: context)
         defer { close(file) }
         var total = 0
         while true {
@@ -277,16 +275,20 @@ public struct LocalStore: ObjectStore {
     }
 
     /// An open regular file and its size when opened.
-    private func openForReading(_ path: FilePath, for location: ObjectLocation, what: String = "") throws -> (Int32, Int) {
+    /// With a `context`, the folder's handle is kept there for the next read.
+    private func openForReading(_ path: FilePath, for location: ObjectLocation, what: String = "", context: ReadContext? = nil) throws -> (
+        Int32, Int
+    ) {
         // O_NONBLOCK: opening a named pipe must not wait for a writer; it is refused below.
-        let file = try handles.withHandle(
-            path.folder,
-            open: { try openParent(path.segments, for: location, create: false) }
-        ) { directory in
+        func openFile(in directory: Int32) -> (Int32, Int32) {
             // errno is read here: releasing the handle may change it.
             let file = path.withName { openat(directory, $0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY) }
             return (file, errno)
         }
+        let openFolder = { try openParent(path.segments, for: location, create: false) }
+        let file =
+            try context.map { try handles.withHandle(path.folder, lease: &$0.folder, open: openFolder, openFile) }
+            ?? handles.withHandle(path.folder, open: openFolder, openFile)
         if file.0 < 0 {
             errno = file.1
             switch errno {

@@ -45,11 +45,11 @@ public protocol ObjectStore: Sendable {
     /// Streams the object's bytes in chunks to `chunk`; memory does not grow with its size.
     func readObject(_ location: ObjectLocation, chunk: (UnsafeRawBufferPointer) throws -> Void) async throws
 
-    /// ``readObject(_:chunk:)`` reading into the caller's `buffer` where the store reads into
+    /// ``readObject(_:chunk:)`` reading into the `context`'s buffer where the store reads into
     /// memory it owns (a local file), so that a worker reading thousands of small objects
-    /// allocates its buffer once. The chunks may also come from elsewhere (a network body).
-    func readObject(_ location: ObjectLocation, using buffer: UnsafeMutableRawBufferPointer, chunk: (UnsafeRawBufferPointer) throws -> Void)
-        async throws
+    /// allocates its buffer once and keeps what else the store reuses between its reads (a
+    /// local store's folder handle). The chunks may also come from elsewhere (a network body).
+    func readObject(_ location: ObjectLocation, using context: ReadContext, chunk: (UnsafeRawBufferPointer) throws -> Void) async throws
 
     /// How many objects to read at once by default: the processors for a local store, more
     /// for a network store.
@@ -85,9 +85,7 @@ extension ObjectStore {
 
     public var preferredBatchSize: Int { 1 }
 
-    public func readObject(
-        _ location: ObjectLocation, using buffer: UnsafeMutableRawBufferPointer, chunk: (UnsafeRawBufferPointer) throws -> Void
-    ) async throws {
+    public func readObject(_ location: ObjectLocation, using context: ReadContext, chunk: (UnsafeRawBufferPointer) throws -> Void) async throws {
         try await readObject(location, chunk: chunk)
     }
 

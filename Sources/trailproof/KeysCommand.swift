@@ -10,6 +10,7 @@ struct KeysCommand: AsyncParsableCommand {
 
     struct Generate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "generate",
             abstract: "Make an RSA-2048 key pair and publish DIR/public-keys.json (ListPublicKeys shape).",
             discussion: """
                 The private key is written to DIR/private/FINGERPRINT.pem with mode 0600. Generating a key \
@@ -39,7 +40,8 @@ struct KeysCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the keys: fingerprint, region, validity start and end.")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "Print the keys: fingerprint, region, validity start and end.")
 
         @Option(help: ArgumentHelp("The keyring folder.", valueName: "DIR"))
         var keyring: String

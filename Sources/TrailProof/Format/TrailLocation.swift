@@ -156,20 +156,19 @@ public struct TrailLocation: Hashable, Sendable {
         var trailName = trailName
         var homeRegion = homeRegion
         return key.withUTF8 { bytes -> (end: Timestamp, backfill: Bool)? in
-            let prefix = digestPrefix.utf8
-            guard bytes.starts(with: prefix) else { return nil }
+            guard Self.bytes(bytes, at: 0, equal: digestPrefix) else { return nil }
             // Three folders of one or more digits.
-            var position = prefix.count
+            var position = digestPrefix.utf8.count
             for _ in 0..<3 {
                 let folderStart = position
                 while position < bytes.count, (48...57).contains(bytes[position]) { position += 1 }
                 guard position > folderStart, position < bytes.count, bytes[position] == UInt8(ascii: "/") else { return nil }
                 position += 1
             }
-            var name = bytes[position...]
-            let backfill = name.reversed().starts(with: "_backfill.json.gz".utf8.reversed())
-            guard name.reversed().starts(with: ".json.gz".utf8.reversed()) else { return nil }
-            name = name.dropLast(backfill ? "_backfill.json.gz".utf8.count : ".json.gz".utf8.count)
+            guard let nameEnd = Self.digestNameEnd(bytes) else { return nil }
+            let backfill = nameEnd.backfill
+            guard nameEnd.index >= position else { return nil }
+            var name = bytes[position..<nameEnd.index]
             func take(_ part: UnsafeBufferPointer<UInt8>, then separator: UInt8) -> Bool {
                 guard name.starts(with: part) else { return false }
                 name = name.dropFirst(part.count)
@@ -178,7 +177,7 @@ public struct TrailLocation: Hashable, Sendable {
                 return true
             }
             // ACCOUNT_CloudTrail-Digest_REGION_ is fixed for this location.
-            guard name.starts(with: digestNameHead.utf8) else { return nil }
+            guard Self.bytes(bytes, at: position, equal: digestNameHead), position + digestNameHead.utf8.count <= nameEnd.index else { return nil }
             name = name.dropFirst(digestNameHead.utf8.count)
             let parts = trailName.withUTF8 { trail in homeRegion.withUTF8 { home in take(trail, then: 95) && take(home, then: 95) } }
             guard parts, name.count == 16, let end = Timestamp(compactUTF8: UnsafeBufferPointer(rebasing: name)) else { return nil }
@@ -188,14 +187,25 @@ public struct TrailLocation: Hashable, Sendable {
 
     /// The `YYYYMMDDTHHMMSSZ` end time at the end of a digest key, whatever its trail.
     static func digestEndTime(ofAnyTrailKey key: String) -> Timestamp? {
-        var name = Substring(key)
-        if name.hasSuffix("_backfill.json.gz") {
-            name = name.dropLast("_backfill.json.gz".count)
-        } else if name.hasSuffix(".json.gz") {
-            name = name.dropLast(".json.gz".count)
-        } else {
-            return nil
+        // On the key's bytes in place: the walk, the name check and the report ask this per digest.
+        var key = key
+        return key.withUTF8 { bytes in
+            guard let end = digestNameEnd(bytes)?.index, end >= 16 else { return nil }
+            return Timestamp(compactUTF8: UnsafeBufferPointer(rebasing: bytes[(end - 16)..<end]))
         }
-        return Timestamp(compact: String(name.suffix(16)))
+    }
+
+    /// Where a digest key's name ends before `_backfill.json.gz` or `.json.gz`, and which of
+    /// the two it ends with; nil if neither.
+    private static func digestNameEnd(_ bytes: UnsafeBufferPointer<UInt8>) -> (index: Int, backfill: Bool)? {
+        let backfill = "_backfill.json.gz"
+        let plain = ".json.gz"
+        if bytes.count >= backfill.utf8.count, Self.bytes(bytes, at: bytes.count - backfill.utf8.count, equal: backfill) {
+            return (bytes.count - backfill.utf8.count, true)
+        }
+        if bytes.count >= plain.utf8.count, Self.bytes(bytes, at: bytes.count - plain.utf8.count, equal: plain) {
+            return (bytes.count - plain.utf8.count, false)
+        }
+        return nil
     }
 }

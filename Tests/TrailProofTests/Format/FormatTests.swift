@@ -110,6 +110,32 @@ struct FormatTests {
         }
     }
 
+    @Test("A digest key's end time is read from the bytes before its suffix, whatever the trail")
+    func digestEndTimeOfAnyTrail() throws {
+        let location = try TrailLocation(bucket: "b-1", prefix: nil, organizationID: nil, accountID: "111122223333", region: "eu-west-1")
+        let time = Timestamp(year: 2026, month: 1, day: 2, hour: 3, minute: 4, second: 5)
+        let digest = location.digestKey(trailName: "t-1", homeRegion: "us-east-1", endTime: time)
+        let backfill = location.digestKey(trailName: "t-1", homeRegion: "us-east-1", endTime: time, backfill: true)
+        #expect(TrailLocation.digestEndTime(ofAnyTrailKey: digest) == time)
+        #expect(TrailLocation.digestEndTime(ofAnyTrailKey: backfill) == time)
+        #expect(TrailLocation.digestEndTime(ofAnyTrailKey: "20260102T030405Z.json.gz") == time)
+        for bad in [
+            "0260102T030405Z.json.gz", ".json.gz", "_backfill.json.gz", "", "20260102T030405Z.json", "20260102T030405Z.JSON.GZ",
+            "20260102T030405Z_backfill.json", "x/20260102T030405Z.json.gz/", "20260102T030405Z\u{301}.json.gz",
+            digest.replacingOccurrences(of: "030405Z", with: "030465Z"),
+        ] {
+            #expect(TrailLocation.digestEndTime(ofAnyTrailKey: bad) == nil, "\(bad)")
+        }
+        // Too short for the name parts after the folders: nil, never a slice out of range.
+        for short in [
+            location.digestPrefix + "2026/01/02/.json.gz", location.digestPrefix + "2026/01/02/_backfill.json.gz",
+            location.digestPrefix + "2026/01/02/111122223333_CloudTrail-Digest_eu-west-1_.json.gz",
+            location.digestPrefix + "2026/01/02",
+        ] {
+            #expect(location.digestEndTime(ofKey: short, trailName: "t-1", homeRegion: "us-east-1") == nil, "\(short)")
+        }
+    }
+
     @Test("Trail ARNs are read as aws-cli reads them")
     func trailARN() throws {
         let arn = try TrailARN("arn:aws-cn:cloudtrail:cn-north-1:111122223333:trail/my.trail")

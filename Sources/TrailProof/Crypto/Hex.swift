@@ -4,6 +4,8 @@ public enum Hex {
 
     /// Lowercase hex of the bytes, two characters per byte.
     public static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        // Contiguous bytes (the usual case: a hash, a signature) straight into the string's storage.
+        if let encoded = bytes.withContiguousStorageIfAvailable({ encode(UnsafeRawBufferPointer($0)) }) { return encoded }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.underestimatedCount * 2)
         for byte in bytes {
@@ -11,6 +13,18 @@ public enum Hex {
             out.append(digits[Int(byte & 0x0f)])
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func encode(_ bytes: UnsafeRawBufferPointer) -> String {
+        digits.withUnsafeBufferPointer { digits in
+            String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+                for (index, byte) in bytes.enumerated() {
+                    out[2 * index] = digits[Int(byte >> 4)]
+                    out[2 * index + 1] = digits[Int(byte & 0x0f)]
+                }
+                return bytes.count * 2
+            }
+        }
     }
 
     /// Whether `text` is the lowercase hex of `bytes`: the answer of `encode(bytes) == text`,
@@ -35,26 +49,31 @@ public enum Hex {
         return text.withUTF8 { utf8 -> [UInt8]? in
             guard utf8.count % 2 == 0 else { return nil }
             var valid = true
-            let out = [UInt8](unsafeUninitializedCapacity: utf8.count / 2) { buffer, count in
-                for index in 0..<utf8.count / 2 {
-                    guard let high = value(utf8[2 * index]), let low = value(utf8[2 * index + 1]) else {
-                        valid = false
-                        break
+            let out = values.withUnsafeBufferPointer { values in
+                [UInt8](unsafeUninitializedCapacity: utf8.count / 2) { buffer, count in
+                    // One table load per digit; an invalid digit (0xff) sets the high bits.
+                    var invalid: UInt8 = 0
+                    for index in 0..<utf8.count / 2 {
+                        let high = values[Int(utf8[2 * index])]
+                        let low = values[Int(utf8[2 * index + 1])]
+                        invalid |= high | low
+                        buffer[index] = high << 4 | low
                     }
-                    buffer[index] = high << 4 | low
-                    count = index + 1
+                    count = utf8.count / 2
+                    valid = invalid & 0xf0 == 0
                 }
             }
             return valid ? out : nil
         }
     }
 
-    private static func value(_ character: UInt8) -> UInt8? {
-        switch character {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return character - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return character - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return character - UInt8(ascii: "A") + 10
-        default: return nil
+    /// Each byte's value as a hex digit (either case), 0xff for a byte that is not one.
+    private static let values: [UInt8] = (0...255).map { character in
+        switch UInt8(character) {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt8(character) - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt8(character) - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt8(character) - UInt8(ascii: "A") + 10
+        default: 0xff
         }
     }
 }

@@ -27,13 +27,16 @@ struct HexAndDigestTests {
         }
     }
 
-    @Test("decode reads either case and refuses an odd length or any other character, wherever it is")
+    @Test("encode writes lowercase pairs; decode reads either case and refuses an odd length or any other character, wherever it is")
     func decoding() {
         var generator = SplitMix(seed: 9)
         #expect(Hex.decode("") == [])
         for _ in 0..<500 {
             let bytes = (0..<Int.random(in: 1...40, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
             let text = Hex.encode(bytes)
+            let reference = bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+            #expect(text == reference)
+            #expect(Hex.encode(bytes.lazy.map { $0 }) == reference, "a sequence without contiguous storage")
             #expect(Hex.decode(text) == bytes)
             #expect(Hex.decode(text.uppercased()) == bytes)
             #expect(Hex.decode(String(text.dropLast())) == nil)

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import TrailProof
@@ -34,6 +35,63 @@ struct DigestFileTests {
             text.hasSuffix(
                 #""digestPublicKeyFingerprint":"00112233445566778899aabbccddeeff","digestSignatureAlgorithm":"SHA256withRSA","newestEventTime":null,"oldestEventTime":null,"previousDigestS3Bucket":null,"previousDigestS3Object":null,"previousDigestHashValue":null,"previousDigestHashAlgorithm":null,"previousDigestSignature":null,"logFiles":[]}"#
             ))
+    }
+
+    @Test("The one-pass reader takes CloudTrail's documents as the strict reader does, and leaves it every other")
+    func commonCaseAgreesWithStrictReader() throws {
+        func escapingSlashes(_ bytes: [UInt8]) -> [UInt8] {
+            bytes.flatMap { $0 == UInt8(ascii: "/") ? [UInt8(ascii: "\\"), $0] : [$0] }
+        }
+        var documents: [[UInt8]] = []
+        for digest in [Self.sample(), Self.sample(previous: false, logs: 0), Self.sample(logs: 25)] {
+            let document = try StrictJSONParser.parse(digest.serialized())
+            documents += [digest.serialized(), escapingSlashes(digest.serialized()), document.prettySerialized()]
+        }
+        for seed in ["digest-1.json", "digest-2.json"] {
+            documents.append(
+                Array(try Data(contentsOf: TestEnvironment.repositoryRoot.appendingPathComponent("testdata/fuzz/DigestParser/\(seed)"))))
+        }
+        for document in documents {
+            let common = DigestFile(commonCase: document)
+            #expect(common != nil, "\(String(decoding: document, as: UTF8.self))")
+            #expect(try common == DigestFile(strictlyParsing: document))
+        }
+        // What the strict reader takes but the common case is not: left to the strict reader.
+        let plain = String(decoding: Self.sample().serialized(), as: UTF8.self)
+        for other in [
+            plain.replacingOccurrences(of: #""awsAccountId""#, with: #""extra":[1,{}],"awsAccountId""#),
+            plain.replacingOccurrences(of: #""s3Bucket""#, with: #""size":12,"s3Bucket""#),
+            plain.replacingOccurrences(of: "/2026/", with: "\\u002f2026/"),
+            plain.replacingOccurrences(of: #""b","#, with: #""b\u00e9","#),
+            plain.replacingOccurrences(of: #""b","#, with: "\"b\u{e9}\","),
+        ] {
+            let document = Array(other.utf8)
+            #expect(DigestFile(commonCase: document) == nil, "\(other)")
+            #expect((try? DigestFile(strictlyParsing: document)) != nil, "\(other)")
+        }
+        // Damaged documents: whatever the common case takes, the strict reader takes as the same digest.
+        var generator = SplitMix(seed: 31)
+        let interesting = Array(#""\/,:{}[] nu0aZ-T"#.utf8) + [0x00, 0x09, 0x7f, 0xc3, 0xe9]
+        var taken = 0
+        for round in 0..<6_000 {
+            var document = documents[round % documents.count]
+            for _ in 0..<Int.random(in: 1...3, using: &generator) {
+                let index = Int.random(in: 0..<document.count, using: &generator)
+                switch Int.random(in: 0..<4, using: &generator) {
+                case 0: document[index] = interesting.randomElement(using: &generator)!
+                case 1: document.remove(at: index)
+                case 2: document.insert(interesting.randomElement(using: &generator)!, at: index)
+                default:
+                    let end = min(document.count, index + Int.random(in: 1...40, using: &generator))
+                    document.insert(contentsOf: document[index..<end], at: end)
+                }
+            }
+            guard let common = DigestFile(commonCase: document) else { continue }
+            taken += 1
+            let strict = try? DigestFile(strictlyParsing: document)
+            #expect(strict == common, "round \(round): \(String(decoding: document, as: UTF8.self))")
+        }
+        #expect(taken > 100, "the damage left too few documents in the common case to compare (\(taken))")
     }
 
     @Test(

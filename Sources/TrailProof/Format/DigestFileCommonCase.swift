@@ -1,0 +1,228 @@
+extension DigestFile {
+    /// The names of a digest's members, in CloudTrail's order.
+    private static let memberNames = [
+        "awsAccountId", "digestStartTime", "digestEndTime", "digestS3Bucket", "digestS3Object", "digestPublicKeyFingerprint",
+        "digestSignatureAlgorithm", "newestEventTime", "oldestEventTime", "previousDigestS3Bucket", "previousDigestS3Object",
+        "previousDigestHashValue", "previousDigestHashAlgorithm", "previousDigestSignature", "logFiles",
+    ].map { Array($0.utf8) }
+    /// The names of a `logFiles` entry's members, in CloudTrail's order.
+    private static let entryNames = ["s3Bucket", "s3Object", "hashValue", "hashAlgorithm", "newestEventTime", "oldestEventTime"].map {
+        Array($0.utf8)
+    }
+
+    /// ``init(parsing:)`` for the documents CloudTrail writes, read in one pass without a JSON
+    /// tree: every member exactly once and no other, strings of printable ASCII with no escape
+    /// but `\/`, `\"` and `\\`, and a digest ``init(parsing:)`` accepts. Anything else is nil,
+    /// and ``init(parsing:)`` reads the document strictly, so that its answer (this digest, or
+    /// why the document is refused) is the only one. A run parses every digest of the range.
+    init?(commonCase document: [UInt8]) {
+        let parsed = document.withUnsafeBufferPointer { bytes -> DigestFile? in
+            var scanner = CommonCaseScanner(bytes: bytes)
+            guard let (members, entries) = scanner.document(), scanner.atEnd else { return nil }
+            return DigestFile(members: members, entries: entries)
+        }
+        guard let parsed else { return nil }
+        self = parsed
+    }
+
+    /// The digest from its members (strings or nil for `null`, by ``memberNames`` index),
+    /// accepted exactly when ``init(parsing:)`` accepts them.
+    private init?(members: [String?], entries: [LogFileEntry]) {
+        // Every member but the event times and the previousDigest* ones must be a string.
+        guard let accountID = members[0], let start = members[1], let end = members[2], let bucket = members[3],
+            let key = members[4], let fingerprint = members[5], let algorithm = members[6],
+            let startTime = Timestamp(strictDigestForm: start), let endTime = Timestamp(strictDigestForm: end)
+        else { return nil }
+        let previous: PreviousDigest?
+        switch (members[9], members[10], members[11], members[12], members[13]) {
+        case (nil, nil, nil, nil, nil): previous = nil
+        case (let bucket?, let key?, let hash?, let hashAlgorithm?, let signature?):
+            previous = PreviousDigest(
+                location: ObjectLocation(bucket: bucket, key: key), hashValue: hash, hashAlgorithm: hashAlgorithm, signature: signature)
+        default: return nil
+        }
+        guard entries.isEmpty || (members[7] != nil && members[8] != nil) else { return nil }
+        self.init(
+            awsAccountID: accountID, startTime: startTime, endTime: endTime, location: ObjectLocation(bucket: bucket, key: key),
+            publicKeyFingerprint: fingerprint, signatureAlgorithm: algorithm, newestEventTime: members[7], oldestEventTime: members[8],
+            previous: previous, logFiles: entries)
+    }
+
+    /// Reads the common case of a digest document; every method answers nil (or false) at the
+    /// first byte outside it.
+    private struct CommonCaseScanner {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var position = 0
+
+        var atEnd: Bool {
+            mutating get {
+                skipWhitespace()
+                return position == bytes.count
+            }
+        }
+
+        /// The top-level object: its members by ``memberNames`` index and its log file entries.
+        mutating func document() -> ([String?], [LogFileEntry])? {
+            var members = [String?](repeating: nil, count: memberNames.count)
+            var entries: [LogFileEntry] = []
+            var seen = 0
+            let found = object { scanner, name in
+                guard let index = Self.index(of: name, in: memberNames), seen & (1 << index) == 0 else { return false }
+                seen |= 1 << index
+                if index == memberNames.count - 1 {
+                    guard let logFiles = scanner.logFiles() else { return false }
+                    entries = logFiles
+                } else if !scanner.null() {
+                    guard let value = scanner.string() else { return false }
+                    members[index] = value
+                }
+                return true
+            }
+            guard found, seen == (1 << memberNames.count) - 1 else { return nil }
+            return (members, entries)
+        }
+
+        /// The `logFiles` array.
+        private mutating func logFiles() -> [LogFileEntry]? {
+            skipWhitespace()
+            guard take(UInt8(ascii: "[")) else { return nil }
+            var entries: [LogFileEntry] = []
+            skipWhitespace()
+            if take(UInt8(ascii: "]")) { return entries }
+            repeat {
+                skipWhitespace()
+                guard let entry = entry() else { return nil }
+                entries.append(entry)
+                skipWhitespace()
+            } while take(UInt8(ascii: ","))
+            return take(UInt8(ascii: "]")) ? entries : nil
+        }
+
+        /// One `logFiles` entry: six strings.
+        private mutating func entry() -> LogFileEntry? {
+            var bucket: String?
+            var key: String?
+            var hash: String?
+            var algorithm: String?
+            var newest: String?
+            var oldest: String?
+            let found = object { scanner, name in
+                guard let index = Self.index(of: name, in: entryNames), let value = scanner.string() else { return false }
+                func set(_ slot: inout String?) -> Bool {
+                    guard slot == nil else { return false }
+                    slot = value
+                    return true
+                }
+                switch index {
+                case 0: return set(&bucket)
+                case 1: return set(&key)
+                case 2: return set(&hash)
+                case 3: return set(&algorithm)
+                case 4: return set(&newest)
+                default: return set(&oldest)
+                }
+            }
+            guard found, let bucket, let key, let hash, let algorithm, let newest, let oldest else { return nil }
+            return LogFileEntry(
+                location: ObjectLocation(bucket: bucket, key: key), hashValue: hash, hashAlgorithm: algorithm, newestEventTime: newest,
+                oldestEventTime: oldest)
+        }
+
+        /// An object whose member values `member` reads (given the member's name, positioned
+        /// at its value); false if `member` does or the object is not in the common case.
+        private mutating func object(_ member: (inout Self, UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+            skipWhitespace()
+            guard take(UInt8(ascii: "{")) else { return false }
+            skipWhitespace()
+            if take(UInt8(ascii: "}")) { return true }
+            repeat {
+                skipWhitespace()
+                guard let name = name() else { return false }
+                skipWhitespace()
+                guard take(UInt8(ascii: ":")) else { return false }
+                skipWhitespace()
+                guard member(&self, name) else { return false }
+                skipWhitespace()
+            } while take(UInt8(ascii: ","))
+            return take(UInt8(ascii: "}"))
+        }
+
+        /// A member name: printable ASCII without escapes.
+        private mutating func name() -> UnsafeBufferPointer<UInt8>? {
+            guard take(UInt8(ascii: "\"")) else { return nil }
+            let start = position
+            while position < bytes.count, bytes[position] >= 0x20, bytes[position] < 0x80, bytes[position] != UInt8(ascii: "\""),
+                bytes[position] != UInt8(ascii: "\\")
+            {
+                position += 1
+            }
+            guard take(UInt8(ascii: "\"")) else { return nil }
+            return UnsafeBufferPointer(rebasing: bytes[start..<(position - 1)])
+        }
+
+        /// A string value of printable ASCII whose only escapes are `\/`, `\"` and `\\`.
+        private mutating func string() -> String? {
+            guard take(UInt8(ascii: "\"")) else { return nil }
+            let start = position
+            var escapes = 0
+            while position < bytes.count {
+                let byte = bytes[position]
+                if byte == UInt8(ascii: "\"") { break }
+                guard byte >= 0x20, byte < 0x80 else { return nil }
+                if byte == UInt8(ascii: "\\") {
+                    guard position + 1 < bytes.count else { return nil }
+                    switch bytes[position + 1] {
+                    case UInt8(ascii: "/"), UInt8(ascii: "\""), UInt8(ascii: "\\"): escapes += 1
+                    default: return nil
+                    }
+                    position += 2
+                } else {
+                    position += 1
+                }
+            }
+            guard position < bytes.count else { return nil }
+            let raw = UnsafeBufferPointer(rebasing: bytes[start..<position])
+            position += 1
+            guard escapes > 0 else { return String(decoding: raw, as: UTF8.self) }
+            // Each escape is a backslash before the byte it stands for.
+            return String(unsafeUninitializedCapacity: raw.count - escapes) { out in
+                var written = 0
+                var index = 0
+                while index < raw.count {
+                    if raw[index] == UInt8(ascii: "\\") { index += 1 }
+                    out[written] = raw[index]
+                    written += 1
+                    index += 1
+                }
+                return written
+            }
+        }
+
+        private mutating func null() -> Bool {
+            guard bytes.count - position >= 4, bytes[position] == UInt8(ascii: "n"), bytes[position + 1] == UInt8(ascii: "u"),
+                bytes[position + 2] == UInt8(ascii: "l"), bytes[position + 3] == UInt8(ascii: "l")
+            else { return false }
+            position += 4
+            return true
+        }
+
+        private mutating func take(_ byte: UInt8) -> Bool {
+            guard position < bytes.count, bytes[position] == byte else { return false }
+            position += 1
+            return true
+        }
+
+        private mutating func skipWhitespace() {
+            while position < bytes.count {
+                switch bytes[position] {
+                case 0x20, 0x09, 0x0a, 0x0d: position += 1
+                default: return
+                }
+            }
+        }
+
+        private static func index(of name: UnsafeBufferPointer<UInt8>, in names: [[UInt8]]) -> Int? {
+            names.firstIndex { $0.count == name.count && $0.withUnsafeBufferPointer { $0.elementsEqual(name) } }
+        }
+    }
+}

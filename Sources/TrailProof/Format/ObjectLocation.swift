@@ -122,7 +122,7 @@ public struct ObjectLocation: Hashable, Comparable, Sendable, CustomStringConver
         guard !bytes.isEmpty, bytes.count <= 1024, bytes[0] != UInt8(ascii: "/") else { return false }
         var segmentLength = 0
         var segmentDots = 0
-        for byte in bytes {
+        func take(_ byte: UInt8) -> Bool {
             if byte < 0x20 || byte == 0x7f || byte == UInt8(ascii: "\\") { return false }
             if byte == UInt8(ascii: "/") {
                 if segmentLength == 0 || (segmentDots == segmentLength && segmentLength <= 2) { return false }
@@ -132,8 +132,41 @@ public struct ObjectLocation: Hashable, Comparable, Sendable, CustomStringConver
                 segmentLength += 1
                 if byte == UInt8(ascii: ".") { segmentDots += 1 }
             }
+            return true
+        }
+        // Eight bytes at a time: a word without a control byte, DEL, backslash, slash or dot only
+        // lengthens the segment (every read checks its key, and most of a key is such words).
+        let words = UnsafeRawBufferPointer(bytes)
+        var index = 0
+        while index + 8 <= bytes.count {
+            if isPlain(words.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+                segmentLength += 8
+                index += 8
+                continue
+            }
+            for _ in 0..<8 {
+                guard take(bytes[index]) else { return false }
+                index += 1
+            }
+        }
+        while index < bytes.count {
+            guard take(bytes[index]) else { return false }
+            index += 1
         }
         return segmentLength > 0 && !(segmentDots == segmentLength && segmentLength <= 2)
+    }
+
+    /// Whether none of the eight bytes of `word` is below 0x20, DEL, `\`, `/` or `.` (exact: the
+    /// borrows of the subtractions can only mark a byte that is itself one of them).
+    @inline(__always)
+    private static func isPlain(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
+        let hasControl = (word &- ones &* 0x20) & ~word & highs != 0
+        return
+            !(hasControl || hasZeroByte(word ^ (ones &* 0x7f)) || hasZeroByte(word ^ (ones &* 0x5c))
+            || hasZeroByte(word ^ (ones &* 0x2f)) || hasZeroByte(word ^ (ones &* 0x2e)))
     }
 
     /// Throws the error that says why `key` is unsafe, if it is.

@@ -35,6 +35,33 @@ struct FormatTests {
         #expect(throws: TrailProofError(.invalidObjectKey, "")) { try ObjectLocation.validateKey(key) }
     }
 
+    @Test("The key check answers as its rules say, wherever a bad byte or segment falls against eight-byte words")
+    func keyCheckAgreesWithRules() {
+        // The rules, read plainly: not empty, at most 1024 bytes, no leading slash, no control
+        // byte, DEL or backslash, and no empty, "." or ".." segment.
+        func safe(_ key: String) -> Bool {
+            let bytes = Array(key.utf8)
+            guard !bytes.isEmpty, bytes.count <= 1024, bytes.first != UInt8(ascii: "/") else { return false }
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x7f || $0 == UInt8(ascii: "\\") }) else { return false }
+            return bytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).allSatisfy {
+                !$0.isEmpty && !$0.elementsEqual([UInt8(ascii: ".")]) && !$0.elementsEqual(Array("..".utf8))
+            }
+        }
+        var generator = SplitMix(seed: 12)
+        let pieces = ["a", "b", "/", ".", "..", "\\", "\u{0}", "\u{1f}", "\u{7f}", " ", "~", "é", "€", "abcdefgh", "0123456789"]
+        var refused = 0
+        for round in 0..<20_000 {
+            let key = (0..<Int.random(in: 0...24, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let accepted = (try? ObjectLocation.validateKey(key)) != nil
+            if !accepted { refused += 1 }
+            #expect(accepted == safe(key), "round \(round): \(Array(key.utf8))")
+        }
+        #expect(refused > 1_000 && refused < 19_000, "the keys should be a mix (\(refused) refused)")
+        let long = String(repeating: "abcdefgh", count: 128)
+        #expect((try? ObjectLocation.validateKey(long)) != nil)
+        #expect((try? ObjectLocation.validateKey(long + "x")) == nil)
+    }
+
     @Test("Ordinary keys, including dots inside names, are accepted")
     func safeKeys() throws {
         for key in ["a", "AWSLogs/1/CloudTrail/x.json.gz", "a/..b/c..", "a/.hidden", "ü/€"] {

@@ -46,6 +46,19 @@ struct CommandLineTests {
         #expect(result.standardOutput.hasSuffix(")\n"), "\(result)")
     }
 
+    @Test("Usage errors and help name the whole command, although a subcommand's line is parsed by it first")
+    func subcommandFirstParsing() throws {
+        let wrong = try trailproof(["validate-logs", "--bogus"])
+        #expect(wrong.status == 2, "\(wrong)")
+        #expect(wrong.standardError.contains("Usage: trailproof validate-logs"), "\(wrong)")
+        #expect(wrong.standardError.contains("See 'trailproof validate-logs --help'"), "\(wrong)")
+        let help = try trailproof(["validate-logs", "--help"])
+        #expect(help.status == 0 && help.standardOutput.contains("USAGE: trailproof validate-logs"), "\(help)")
+        #expect(try trailproof(["help", "validate-logs"]).standardOutput == help.standardOutput)
+        let version = try trailproof(["validate-logs", "--version"])
+        #expect(version.status == 0 && version.standardOutput.hasPrefix("trailproof \(BuildInfo.version)"), "\(version)")
+    }
+
     @Test("A command that ends while the start-up warm-up still runs exits cleanly, every time")
     func exitDuringWarmup() async throws {
         // --version ends within a millisecond or two, while Warmup's thread is inside OpenSSL:

@@ -1,4 +1,5 @@
 import COpenSSLCrypto
+import Synchronization
 
 /// An RSA public key that verifies SHA256withRSA (RSASSA-PKCS1-v1_5) signatures.
 ///
@@ -6,6 +7,17 @@ import COpenSSLCrypto
 /// concurrent verification with one key because every operation gets its own context.
 public final class RSAPublicKey: @unchecked Sendable {
     let key: OpaquePointer
+    /// Verification contexts set up for the raw public operation, kept for the next use: one is
+    /// used by one verification at a time, and setting one up (the provider's lookups) took
+    /// about a sixth of a verification. At most ``maximumIdleContexts`` are kept.
+    private let idleContexts = Mutex<[VerificationContext]>([])
+    private static let maximumIdleContexts = 16
+
+    /// `@unchecked Sendable`: a context moves between threads only through `idleContexts`, and is
+    /// used by one verification at a time.
+    private struct VerificationContext: @unchecked Sendable {
+        let pointer: OpaquePointer
+    }
 
     /// The smallest modulus accepted, in bits. CloudTrail's keys are 2048-bit.
     public static let minimumBits = 2048
@@ -53,7 +65,13 @@ public final class RSAPublicKey: @unchecked Sendable {
         self.key = key
     }
 
-    deinit { EVP_PKEY_free(key) }
+    deinit {
+        idleContexts.withLock { contexts in
+            for context in contexts { EVP_PKEY_CTX_free(context.pointer) }
+            contexts.removeAll()
+        }
+        EVP_PKEY_free(key)
+    }
 
     /// The modulus size in bits.
     public var bits: Int { Int(EVP_PKEY_get_bits(key)) }
@@ -87,22 +105,34 @@ public final class RSAPublicKey: @unchecked Sendable {
 
     /// The raw RSA public operation: signature^e mod n, with no padding removed.
     private func recoverPaddedMessage(_ signature: [UInt8]) -> [UInt8]? {
-        guard let context = EVP_PKEY_CTX_new_from_pkey(nil, key, nil) else { return nil }
-        defer { EVP_PKEY_CTX_free(context) }
-        guard EVP_PKEY_verify_recover_init(context) == 1,
-            EVP_PKEY_CTX_set_rsa_padding(context, RSA_NO_PADDING) == 1
-        else {
-            clearOpenSSLErrors()
-            return nil
-        }
+        guard let context = idleContexts.withLock({ $0.popLast()?.pointer }) ?? newVerificationContext() else { return nil }
         var output = [UInt8](repeating: 0, count: signature.count)
         var outputLength = output.count
         let status = EVP_PKEY_verify_recover(context, &output, &outputLength, signature, signature.count)
         guard status == 1, outputLength == signature.count else {
+            // A context whose operation failed is not reused.
+            EVP_PKEY_CTX_free(context)
             clearOpenSSLErrors()
             return nil
         }
+        let kept = idleContexts.withLock { contexts in
+            guard contexts.count < Self.maximumIdleContexts else { return false }
+            contexts.append(VerificationContext(pointer: context))
+            return true
+        }
+        if !kept { EVP_PKEY_CTX_free(context) }
         return output
+    }
+
+    /// A context for ``recoverPaddedMessage(_:)``: public-key recovery without padding.
+    private func newVerificationContext() -> OpaquePointer? {
+        guard let context = EVP_PKEY_CTX_new_from_pkey(nil, key, nil) else { return nil }
+        guard EVP_PKEY_verify_recover_init(context) == 1, EVP_PKEY_CTX_set_rsa_padding(context, RSA_NO_PADDING) == 1 else {
+            EVP_PKEY_CTX_free(context)
+            clearOpenSSLErrors()
+            return nil
+        }
+        return context
     }
 
     /// EMSA-PKCS1-v1_5 encoding (RFC 8017, 9.2) of a SHA-256 hash into `length` bytes.

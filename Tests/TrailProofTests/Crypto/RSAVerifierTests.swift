@@ -57,6 +57,35 @@ struct RSAVerifierTests {
         #expect(!publicKey.isValidSignature(Array(signature.dropFirst()), for: message))
     }
 
+    @Test("One key verifies from many tasks at once, valid and invalid signatures mixed, each answer right")
+    func concurrentVerification() async throws {
+        let privateKey = try RSAPrivateKey(generatingBits: 2048)
+        let publicKey = try privateKey.publicKey()
+        let messages = (0..<8).map { Array("digest \($0)".utf8) }
+        let signatures = try messages.map { try privateKey.signature(for: $0) }
+        // The modulus itself as a signature: the public operation refuses it (not below n).
+        let outOfRange = Array(publicKey.pkcs1DER[9..<265])
+        try #require(outOfRange.count == 256 && outOfRange[0] != 0)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    for round in 0..<150 {
+                        let index = (task + round) % messages.count
+                        switch round % 4 {
+                        case 0, 2:
+                            #expect(publicKey.isValidSignature(signatures[index], for: messages[index]), "task \(task) round \(round)")
+                        case 1:
+                            #expect(!publicKey.isValidSignature(signatures[index], for: messages[(index + 1) % messages.count]))
+                        default:
+                            #expect(!publicKey.isValidSignature(outOfRange, for: messages[index]))
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
     @Test("A private key survives PEM, and its public key is PKCS#1 DER")
     func pemRoundTrip() throws {
         let privateKey = try RSAPrivateKey(generatingBits: 2048)

@@ -79,6 +79,7 @@ start_proxy() {  # starts a proxy adding $1 ms each way; sets endpoint
     python3 bench/latency_proxy.py --upstream "${TRAILPROOF_S3_ENDPOINT#http://}" --delay-ms "$1" --port-file "$work/port-$1" \
         > "$work/proxy-$1.log" 2>&1 &
     proxies+=($!)
+    disown $!  # killed at exit; no "Killed" job notice in the figures
     for _ in $(seq 100); do [ -f "$work/port-$1" ] && break; sleep 0.05; done
     endpoint="http://127.0.0.1:$(cat "$work/port-$1")"
 }

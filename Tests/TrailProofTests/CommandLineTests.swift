@@ -55,6 +55,8 @@ struct CommandLineTests {
         let help = try trailproof(["validate-logs", "--help"])
         #expect(help.status == 0 && help.standardOutput.contains("USAGE: trailproof validate-logs"), "\(help)")
         #expect(try trailproof(["help", "validate-logs"]).standardOutput == help.standardOutput)
+        let completion = try trailproof(["validate-logs", "--generate-completion-script", "bash"])
+        #expect(completion.status == 0 && completion.standardOutput.contains("_trailproof"), "\(completion.standardError)")
         let version = try trailproof(["validate-logs", "--version"])
         #expect(version.status == 0 && version.standardOutput.hasPrefix("trailproof \(BuildInfo.version)"), "\(version)")
     }

@@ -27,7 +27,7 @@ build swiftc "${flags[@]}" -parse-as-library -enable-testing -emit-library -stat
     -emit-module-path "$out/TrailProof.swiftmodule" -o "$out/libTrailProof.a" $sources
 for target in "${targets[@]}"; do
     build swiftc "${flags[@]}" -parse-as-library -I "$out" -L "$out" -lTrailProof "fuzz/$target.swift" "$out/build_info.o" \
-        -lcrypto -lz -o "$out/$target"
+        -lswiftSynchronization -lcrypto -lz -o "$out/$target"
 done
 status=0
 run_one() {

@@ -34,7 +34,7 @@ struct TrailProofCommand: AsyncParsableCommand {
         // Logs (--debug) go to standard error, never mixed into a report on standard output.
         LoggingSystem.bootstrap { label in StreamLogHandler.standardError(label: label) }
         do {
-            var command = try parseAsRoot(subcommandFirst: true)
+            var command = try parseCommandLine()
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -59,13 +59,13 @@ struct TrailProofCommand: AsyncParsableCommand {
 }
 
 extension TrailProofCommand {
-    /// The command line, parsed first (with `subcommandFirst`) by the subcommand it names when
-    /// that has no subcommands of its own: ArgumentParser then reflects over one command, not
-    /// over all of them. When that does not give the command (help, an error, another command)
-    /// the root parses it, and says what it always says.
-    static func parseAsRoot(subcommandFirst: Bool) throws -> any ParsableCommand {
+    /// The command line, parsed first by the subcommand it names when that has no subcommands
+    /// of its own: ArgumentParser then reflects over one command, not over all of them. When that
+    /// does not give the command (help, an error, another command) the root parses it, and says
+    /// what it always says.
+    static func parseCommandLine() throws -> any ParsableCommand {
         let arguments = Array(CommandLine.arguments.dropFirst())
-        if subcommandFirst, let name = arguments.first,
+        if let name = arguments.first,
             let subcommand = configuration.subcommands.first(where: { $0.configuration.commandName == name }),
             subcommand.configuration.subcommands.isEmpty,
             let command = try? subcommand.parseAsRoot(Array(arguments.dropFirst())),

@@ -3,8 +3,8 @@ import Foundation
 import TrailProof
 
 struct ValidateLogsCommand: AsyncParsableCommand {
-    // _superCommandName: when TrailProofCommand parses a validate-logs line with this command
-    // first, ArgumentParser skips its completion-script check (two more commands reflected over,
+    // _superCommandName: when TrailProofCommand.parseCommandLine() parses a validate-logs line
+    // with this command first, ArgumentParser skips its completion-script check (two more commands reflected over,
     // about 0.7 ms of every run's start-up). A line that does not parse that way is parsed again
     // by the root, which checks for completion scripts and words help and errors as always.
     static let configuration = CommandConfiguration(

@@ -79,29 +79,32 @@ public struct ObjectLocation: Hashable, Comparable, Sendable, CustomStringConver
     /// Accepts S3 bucket names, including legacy ones (upper case, underscores): 3 to 255 of
     /// `A-Z a-z 0-9 . _ -`, starting and ending with a letter or digit.
     public static func validateBucket(_ bucket: String) throws {
-        let bytes = bucket.utf8
-        func isAlphanumeric(_ byte: UInt8) -> Bool {
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-        }
-        // One pass: allowed bytes, and no ".." (every read checks its bucket).
-        var previous: UInt8 = 0
-        var allowed = true
-        for byte in bytes {
-            let dot = byte == UInt8(ascii: ".")
-            if !(isAlphanumeric(byte) || dot || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")) || (dot && previous == byte) {
-                allowed = false
-                break
-            }
-            previous = byte
-        }
-        guard allowed, (3...255).contains(bytes.count), isAlphanumeric(bytes.first!), isAlphanumeric(previous)
+        // Every read checks its bucket: the bytes in place, the message only on failure.
+        guard bucket.utf8.withContiguousStorageIfAvailable(isValidBucket) ?? Array(bucket.utf8).withUnsafeBufferPointer(isValidBucket)
         else {
             throw TrailProofError(
                 .invalidObjectKey,
                 "invalid bucket name \"\(bucket)\": use 3 to 255 letters, digits, '.', '_' or '-', starting and ending with a letter or digit"
             )
         }
+    }
+
+    /// ``validateBucket(_:)``'s rule in one pass: allowed bytes, no "..", the ends alphanumeric.
+    private static func isValidBucket(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        // Letters by their lower-case form, digits by offset: two compares a byte.
+        func isAlphanumeric(_ byte: UInt8) -> Bool {
+            (byte | 0x20) &- UInt8(ascii: "a") < 26 || byte &- UInt8(ascii: "0") < 10
+        }
+        guard (3...255).contains(bytes.count), isAlphanumeric(bytes[0]), isAlphanumeric(bytes[bytes.count - 1]) else { return false }
+        var previous: UInt8 = 0
+        for byte in bytes {
+            let dot = byte == UInt8(ascii: ".")
+            if !(isAlphanumeric(byte) || dot || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")) || (dot && previous == byte) {
+                return false
+            }
+            previous = byte
+        }
+        return true
     }
 
     /// Refuses keys that are empty, longer than 1024 bytes, start with `/`, have an empty, `.`
@@ -118,55 +121,50 @@ public struct ObjectLocation: Hashable, Comparable, Sendable, CustomStringConver
     }
 
     /// ``validateKey(_:)``'s rules as one pass that only answers yes or no.
+    ///
+    /// Eight bytes at a time: a word is tested for a forbidden byte (control, DEL, backslash) as a
+    /// whole, and its slashes are found from an exact mask, so only the segments that end in it are
+    /// looked at (every read checks its key; a log key has about 16 words and 8 slashes).
     private static func isSafeKey(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard !bytes.isEmpty, bytes.count <= 1024, bytes[0] != UInt8(ascii: "/") else { return false }
-        var segmentLength = 0
-        var segmentDots = 0
-        func take(_ byte: UInt8) -> Bool {
+        let count = bytes.count
+        guard count > 0, count <= 1024, bytes[0] != UInt8(ascii: "/") else { return false }
+        var segmentStart = 0
+        var index = 0
+        let words = UnsafeRawBufferPointer(bytes)
+        while index + 8 <= count {
+            let word = ByteWord(words, at: index)
+            guard !(word.hasByte(below: 0x20) || word.contains(0x7f) || word.contains(UInt8(ascii: "\\"))) else { return false }
+            var slashes = word.positions(of: UInt8(ascii: "/"))
+            while slashes != 0 {
+                let slash = index + slashes.trailingZeroBitCount / 8
+                guard isSafeSegment(bytes, segmentStart, slash) else { return false }
+                segmentStart = slash + 1
+                slashes &= slashes &- 1
+            }
+            index += 8
+        }
+        while index < count {
+            let byte = bytes[index]
             if byte < 0x20 || byte == 0x7f || byte == UInt8(ascii: "\\") { return false }
             if byte == UInt8(ascii: "/") {
-                if segmentLength == 0 || (segmentDots == segmentLength && segmentLength <= 2) { return false }
-                segmentLength = 0
-                segmentDots = 0
-            } else {
-                segmentLength += 1
-                if byte == UInt8(ascii: ".") { segmentDots += 1 }
+                guard isSafeSegment(bytes, segmentStart, index) else { return false }
+                segmentStart = index + 1
             }
-            return true
-        }
-        // Eight bytes at a time: a word without a control byte, DEL, backslash, slash or dot only
-        // lengthens the segment (every read checks its key, and most of a key is such words).
-        let words = UnsafeRawBufferPointer(bytes)
-        var index = 0
-        while index + 8 <= bytes.count {
-            if isPlain(words.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
-                segmentLength += 8
-                index += 8
-                continue
-            }
-            for _ in 0..<8 {
-                guard take(bytes[index]) else { return false }
-                index += 1
-            }
-        }
-        while index < bytes.count {
-            guard take(bytes[index]) else { return false }
             index += 1
         }
-        return segmentLength > 0 && !(segmentDots == segmentLength && segmentLength <= 2)
+        return isSafeSegment(bytes, segmentStart, count)
     }
 
-    /// Whether none of the eight bytes of `word` is below 0x20, DEL, `\`, `/` or `.` (exact: the
-    /// borrows of the subtractions can only mark a byte that is itself one of them).
+    /// Whether `bytes[start..<end]` is a segment a key may have: not empty, not `.` or `..`.
     @inline(__always)
-    private static func isPlain(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
-        let hasControl = (word &- ones &* 0x20) & ~word & highs != 0
-        return
-            !(hasControl || hasZeroByte(word ^ (ones &* 0x7f)) || hasZeroByte(word ^ (ones &* 0x5c))
-            || hasZeroByte(word ^ (ones &* 0x2f)) || hasZeroByte(word ^ (ones &* 0x2e)))
+    private static func isSafeSegment(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        let dot = UInt8(ascii: ".")
+        switch end - start {
+        case 0: return false
+        case 1: return bytes[start] != dot
+        case 2: return bytes[start] != dot || bytes[start + 1] != dot
+        default: return true
+        }
     }
 
     /// Throws the error that says why `key` is unsafe, if it is.

@@ -62,6 +62,59 @@ struct FormatTests {
         #expect((try? ObjectLocation.validateKey(long + "x")) == nil)
     }
 
+    @Test("Word tests answer as the same test on each of the eight bytes")
+    func byteWordTests() {
+        var generator = SplitMix(seed: 14)
+        // Bytes near every boundary the tests draw, mixed with any byte.
+        let near: [UInt8] = [0x00, 0x01, 0x1f, 0x20, 0x21, 0x22, 0x2e, 0x2f, 0x30, 0x5b, 0x5c, 0x5d, 0x7e, 0x7f, 0x80, 0x81, 0xff]
+        for _ in 0..<50_000 {
+            let bytes = (0..<8).map { _ in
+                Bool.random(using: &generator) ? near.randomElement(using: &generator)! : UInt8.random(in: 0...255, using: &generator)
+            }
+            let word = bytes.withUnsafeBytes { ByteWord($0, at: 0) }
+            let probe = near.randomElement(using: &generator)!
+            let limit = UInt8.random(in: 1...0x80, using: &generator)
+            #expect(word.hasByte(below: limit) == bytes.contains { $0 < limit }, "\(bytes) below \(limit)")
+            #expect(word.contains(probe) == bytes.contains(probe), "\(bytes) contains \(probe)")
+            #expect(word.hasNonASCII == bytes.contains { $0 >= 0x80 }, "\(bytes)")
+            let positions = word.positions(of: probe)
+            let expected = bytes.indices.reduce(UInt64(0)) { $0 | (bytes[$1] == probe ? 0x80 << (8 * UInt64($1)) : 0) }
+            #expect(positions == expected, "\(bytes) positions of \(probe)")
+        }
+    }
+
+    @Test("The bucket check agrees with a plain reading of its rule on random names")
+    func bucketCheckAgreesWithRule() {
+        // The rule, read plainly: 3 to 255 bytes of A-Z a-z 0-9 . _ -, no "..", starting and
+        // ending with a letter or digit.
+        func valid(_ bucket: String) -> Bool {
+            let bytes = Array(bucket.utf8)
+            func isAlphanumeric(_ byte: UInt8) -> Bool {
+                ("a"..."z").contains(Character(Unicode.Scalar(byte))) || ("A"..."Z").contains(Character(Unicode.Scalar(byte)))
+                    || ("0"..."9").contains(Character(Unicode.Scalar(byte)))
+            }
+            guard (3...255).contains(bytes.count), isAlphanumeric(bytes.first!), isAlphanumeric(bytes.last!) else { return false }
+            guard bytes.allSatisfy({ isAlphanumeric($0) || Array(".-_".utf8).contains($0) }) else { return false }
+            return !bucket.contains("..")
+        }
+        var generator = SplitMix(seed: 13)
+        // Every byte next to the letter and digit ranges, so that an off-by-one shows.
+        let allowed = ["a", "z", "A", "Z", "0", "9", ".", "-", "_"]
+        let refusedPieces = ["..", "@", "[", "`", "{", "/", ":", " ", "é", "\u{0}", "\u{7f}", "\u{c1}"]
+        var refused = 0
+        for round in 0..<20_000 {
+            let bucket = (0..<Int.random(in: 0...8, using: &generator)).map { _ in
+                (Int.random(in: 0..<16, using: &generator) == 0 ? refusedPieces : allowed).randomElement(using: &generator)!
+            }.joined()
+            let accepted = (try? ObjectLocation.validateBucket(bucket)) != nil
+            if !accepted { refused += 1 }
+            #expect(accepted == valid(bucket), "round \(round): \(Array(bucket.utf8))")
+        }
+        #expect(refused > 1_000 && refused < 19_000, "the names should be a mix (\(refused) refused)")
+        #expect((try? ObjectLocation.validateBucket(String(repeating: "a", count: 255))) != nil)
+        #expect((try? ObjectLocation.validateBucket(String(repeating: "a", count: 256))) == nil)
+    }
+
     @Test("Ordinary keys, including dots inside names, are accepted")
     func safeKeys() throws {
         for key in ["a", "AWSLogs/1/CloudTrail/x.json.gz", "a/..b/c..", "a/.hidden", "ü/€"] {

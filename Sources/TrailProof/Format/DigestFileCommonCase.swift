@@ -53,6 +53,14 @@ extension DigestFile {
     private struct CommonCaseScanner {
         let bytes: UnsafeBufferPointer<UInt8>
         var position = 0
+        /// The name tables, read once per document (a static is checked for initialisation at
+        /// every use).
+        private let memberNames = DigestFile.memberNames
+        private let entryNames = DigestFile.entryNames
+
+        init(bytes: UnsafeBufferPointer<UInt8>) {
+            self.bytes = bytes
+        }
 
         var atEnd: Bool {
             mutating get {
@@ -66,8 +74,11 @@ extension DigestFile {
             var members = [String?](repeating: nil, count: memberNames.count)
             var entries: [LogFileEntry] = []
             var seen = 0
+            var expected = 0
+            let memberNames = self.memberNames
             let found = object { scanner, name in
-                guard let index = Self.index(of: name, in: memberNames), seen & (1 << index) == 0 else { return false }
+                guard let index = Self.index(of: name, in: memberNames, expected: expected), seen & (1 << index) == 0 else { return false }
+                expected = index + 1
                 seen |= 1 << index
                 if index == memberNames.count - 1 {
                     guard let logFiles = scanner.logFiles() else { return false }
@@ -106,8 +117,11 @@ extension DigestFile {
             var algorithm: String?
             var newest: String?
             var oldest: String?
+            var expected = 0
+            let entryNames = self.entryNames
             let found = object { scanner, name in
-                guard let index = Self.index(of: name, in: entryNames), let value = scanner.string() else { return false }
+                guard let index = Self.index(of: name, in: entryNames, expected: expected), let value = scanner.string() else { return false }
+                expected = index + 1
                 func set(_ slot: inout String?) -> Bool {
                     guard slot == nil else { return false }
                     slot = value
@@ -151,6 +165,7 @@ extension DigestFile {
         private mutating func name() -> UnsafeBufferPointer<UInt8>? {
             guard take(UInt8(ascii: "\"")) else { return nil }
             let start = position
+            skipPlainWords()
             while position < bytes.count, bytes[position] >= 0x20, bytes[position] < 0x80, bytes[position] != UInt8(ascii: "\""),
                 bytes[position] != UInt8(ascii: "\\")
             {
@@ -165,19 +180,26 @@ extension DigestFile {
             guard take(UInt8(ascii: "\"")) else { return nil }
             let start = position
             var escapes = 0
-            while position < bytes.count {
-                let byte = bytes[position]
-                if byte == UInt8(ascii: "\"") { break }
-                guard byte >= 0x20, byte < 0x80 else { return nil }
-                if byte == UInt8(ascii: "\\") {
-                    guard position + 1 < bytes.count else { return nil }
-                    switch bytes[position + 1] {
-                    case UInt8(ascii: "/"), UInt8(ascii: "\""), UInt8(ascii: "\\"): escapes += 1
-                    default: return nil
+            // Plain words skipped whole; the word that stops it read byte by byte (an escape may
+            // carry the reading one byte past it).
+            scanning: while true {
+                skipPlainWords()
+                let wordEnd = min(position + 8, bytes.count)
+                guard position < wordEnd else { return nil }
+                while position < wordEnd {
+                    let byte = bytes[position]
+                    if byte == UInt8(ascii: "\"") { break scanning }
+                    guard byte >= 0x20, byte < 0x80 else { return nil }
+                    if byte == UInt8(ascii: "\\") {
+                        guard position + 1 < bytes.count else { return nil }
+                        switch bytes[position + 1] {
+                        case UInt8(ascii: "/"), UInt8(ascii: "\""), UInt8(ascii: "\\"): escapes += 1
+                        default: return nil
+                        }
+                        position += 2
+                    } else {
+                        position += 1
                     }
-                    position += 2
-                } else {
-                    position += 1
                 }
             }
             guard position < bytes.count else { return nil }
@@ -195,6 +217,20 @@ extension DigestFile {
                     index += 1
                 }
                 return written
+            }
+        }
+
+        /// Moves over whole words of eight bytes that are printable ASCII other than `"` and `\`
+        /// (most of every string: keys, hashes, times), leaving `position` at the word where the
+        /// byte-by-byte reading must look.
+        @inline(__always)
+        private mutating func skipPlainWords() {
+            let words = UnsafeRawBufferPointer(bytes)
+            while position + 8 <= bytes.count {
+                let word = ByteWord(words, at: position)
+                guard !(word.hasByte(below: 0x20) || word.hasNonASCII || word.contains(UInt8(ascii: "\"")) || word.contains(UInt8(ascii: "\\")))
+                else { return }
+                position += 8
             }
         }
 
@@ -221,8 +257,13 @@ extension DigestFile {
             }
         }
 
-        private static func index(of name: UnsafeBufferPointer<UInt8>, in names: [[UInt8]]) -> Int? {
-            names.firstIndex { $0.count == name.count && $0.withUnsafeBufferPointer { $0.elementsEqual(name) } }
+        /// The index of `name` in `names`, trying `expected` (the next in CloudTrail's order) first.
+        private static func index(of name: UnsafeBufferPointer<UInt8>, in names: [[UInt8]], expected: Int) -> Int? {
+            func matches(_ candidate: [UInt8]) -> Bool {
+                candidate.count == name.count && candidate.withUnsafeBytes { ObjectLocation.sameBytes($0, UnsafeRawBufferPointer(name)) }
+            }
+            if expected < names.count, matches(names[expected]) { return expected }
+            return names.firstIndex(where: matches)
         }
     }
 }

@@ -25,11 +25,14 @@ public enum Hex {
     public static func isEncoding(of bytes: UnsafeRawBufferPointer, _ text: String) -> Bool {
         let answer = text.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
             guard utf8.count == bytes.count * 2 else { return false }
-            for (index, byte) in bytes.enumerated()
-            where utf8[2 * index] != digits[Int(byte >> 4)] || utf8[2 * index + 1] != digits[Int(byte & 0x0f)] {
-                return false
+            // Through pointers, one table for the digits, differences gathered without a branch.
+            return digits.withUnsafeBufferPointer { digits in
+                var difference: UInt8 = 0
+                for (index, byte) in bytes.enumerated() {
+                    difference |= (utf8[2 * index] ^ digits[Int(byte >> 4)]) | (utf8[2 * index + 1] ^ digits[Int(byte & 0x0f)])
+                }
+                return difference == 0
             }
-            return true
         }
         return answer ?? (encode(bytes) == text)
     }

@@ -33,9 +33,11 @@ final class LogVerifier: Sendable {
         let worker = idle.withLock { $0.popLast() } ?? Worker()
         var results: [(verdict: Verdict, scan: EventCollector.FileScan?)] = []
         results.reserveCapacity(entries.count)
-        for entry in entries {
+        // By index: a `for entry in` loop copies every entry (six strings), and the copies'
+        // reference counts are written from the worker's core into memory the parser's core owns.
+        for index in entries.indices {
             let scan = collector?.makeScan()
-            results.append((await verify(entry, with: worker, scan: scan), scan))
+            results.append((await verify(entries[index], with: worker, scan: scan), scan))
         }
         idle.withLock { $0.append(worker) }
         return results

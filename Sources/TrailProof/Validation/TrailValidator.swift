@@ -146,14 +146,16 @@ public struct TrailValidator: Sendable {
                             let collector = self.collector
                             group.addTask {
                                 let results = await verifier.verify(batch, scanningFor: collector)
+                                // By index, as the verifier reads them: no copy of each entry.
                                 return (
                                     index,
-                                    zip(batch, results).map { entry, result in
-                                        let verdict = placed(result.verdict, entry, listedBy: valid)
+                                    zip(batch.indices, results).map { position, result in
+                                        let verdict = placed(result.verdict, key: batch[position].location.key, listedBy: valid)
                                         if let collector, let scan = result.scan {
-                                            collector.collect(logFile: entry.location, digestFile: valid.location, verdict: verdict, scan: scan)
+                                            collector.collect(
+                                                logFile: batch[position].location, digestFile: valid.location, verdict: verdict, scan: scan)
                                         }
-                                        return .log(location: entry.location, verdict: verdict)
+                                        return .log(location: batch[position].location, verdict: verdict)
                                     }
                                 )
                             }
@@ -204,8 +206,8 @@ public struct TrailValidator: Sendable {
 
     /// A valid log's verdict once its place is checked: a log listed by a digest whose window is
     /// far from the log's delivery time is INVALID even though its hash matches.
-    private func placed(_ verdict: Verdict, _ entry: DigestFile.LogFileEntry, listedBy digest: ValidDigest) -> Verdict {
-        guard verdict.isValid, request.checks == .full, let delivered = request.location.logDeliveryTime(ofKey: entry.location.key) else {
+    private func placed(_ verdict: Verdict, key: String, listedBy digest: ValidDigest) -> Verdict {
+        guard verdict.isValid, request.checks == .full, let delivered = request.location.logDeliveryTime(ofKey: key) else {
             return verdict
         }
         let window = digest.digest

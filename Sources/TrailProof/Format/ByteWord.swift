@@ -41,4 +41,20 @@ struct ByteWord {
         let low = ~Self.highs
         return ~(((difference & low) &+ low) | difference | low)
     }
+
+    /// Where the whole words from `start` that may stand in a JSON string as they are (printable
+    /// ASCII other than `"` and `\`) end: the reading byte by byte resumes there, at the word
+    /// that holds the closing quote, an escape or a byte to check (JSON strings of keys, hashes
+    /// and signatures are mostly such words).
+    @inline(__always)
+    static func endOfPlainStringWords(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        var position = start
+        while position + 8 <= bytes.count {
+            let word = ByteWord(bytes, at: position)
+            guard !(word.hasByte(below: 0x20) || word.hasNonASCII || word.contains(UInt8(ascii: "\"")) || word.contains(UInt8(ascii: "\\")))
+            else { break }
+            position += 8
+        }
+        return position
+    }
 }

@@ -220,18 +220,10 @@ extension DigestFile {
             }
         }
 
-        /// Moves over whole words of eight bytes that are printable ASCII other than `"` and `\`
-        /// (most of every string: keys, hashes, times), leaving `position` at the word where the
-        /// byte-by-byte reading must look.
+        /// Moves over the whole words of string bytes that need no look (``ByteWord``).
         @inline(__always)
         private mutating func skipPlainWords() {
-            let words = UnsafeRawBufferPointer(bytes)
-            while position + 8 <= bytes.count {
-                let word = ByteWord(words, at: position)
-                guard !(word.hasByte(below: 0x20) || word.hasNonASCII || word.contains(UInt8(ascii: "\"")) || word.contains(UInt8(ascii: "\\")))
-                else { return }
-                position += 8
-            }
+            position = ByteWord.endOfPlainStringWords(in: UnsafeRawBufferPointer(bytes), from: position)
         }
 
         private mutating func null() -> Bool {

@@ -161,6 +161,7 @@ public struct StrictJSONParser {
         position += 1
         // Fast path: a run of printable ASCII up to the closing quote is the string itself.
         let start = position
+        position = bytes.withUnsafeBytes { ByteWord.endOfPlainStringWords(in: $0, from: start) }
         while position < bytes.count, bytes[position] >= 0x20, bytes[position] < 0x80, bytes[position] != UInt8(ascii: "\""),
             bytes[position] != UInt8(ascii: "\\")
         {

@@ -33,18 +33,20 @@ final class LogVerifier: Sendable {
         let worker = idle.withLock { $0.popLast() } ?? Worker()
         var results: [(verdict: Verdict, scan: EventCollector.FileScan?)] = []
         results.reserveCapacity(entries.count)
-        // By index: a `for entry in` loop copies every entry (six strings), and the copies'
-        // reference counts are written from the worker's core into memory the parser's core owns.
+        // By index, down to the fields read: a copy of an entry (six strings) writes reference
+        // counts from the worker's core into memory the parsing core owns.
         for index in entries.indices {
             let scan = collector?.makeScan()
-            results.append((await verify(entries[index], with: worker, scan: scan), scan))
+            results.append((await verify(entries, at: index, with: worker, scan: scan), scan))
         }
         idle.withLock { $0.append(worker) }
         return results
     }
 
-    private func verify(_ entry: DigestFile.LogFileEntry, with worker: Worker, scan: EventCollector.FileScan? = nil) async -> Verdict {
-        let object = entry.location
+    private func verify<Entries: Collection<DigestFile.LogFileEntry>>(
+        _ entries: Entries, at index: Entries.Index, with worker: Worker, scan: EventCollector.FileScan? = nil
+    ) async -> Verdict {
+        let object = entries[index].location
         do {
             try ObjectLocation.validateBucket(object.bucket)
             try ObjectLocation.validateKey(object.key)
@@ -93,7 +95,7 @@ final class LogVerifier: Sendable {
             return .unreadable(Finding(.readFailure, "\(error)"))
         }
         // As aws-cli: what inflated so far is hashed, and a different hash is reported first.
-        guard hasher.finish({ Hex.isEncoding(of: $0, entry.hashValue) }) else { return .invalid(.hashMismatch) }
+        guard hasher.finish({ Hex.isEncoding(of: $0, entries[index].hashValue) }) else { return .invalid(.hashMismatch) }
         switch ending {
         case .complete:
             return .valid

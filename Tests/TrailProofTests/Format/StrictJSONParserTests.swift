@@ -38,6 +38,20 @@ struct StrictJSONParserTests {
         for (json, text) in cases { #expect(try parse("[" + json + "]") == .array([.string(text)]), "\(json)") }
     }
 
+    @Test("A string's closing quote, escape, control or non-ASCII byte counts wherever it falls against eight-byte words")
+    func stringBytesAtEveryOffset() throws {
+        for offset in 0..<24 {
+            let head = String(repeating: "a", count: offset)
+            let tail = String(repeating: "b", count: 9)
+            #expect(try parse(#"[""# + head + #"",""# + tail + #""]"#) == .array([.string(head), .string(tail)]), "quote at \(offset)")
+            #expect(try parse(#"[""# + head + #"\/"# + tail + #""]"#) == .array([.string(head + "/" + tail)]), "escape at \(offset)")
+            #expect(try parse(#"[""# + head + "é" + tail + #""]"#) == .array([.string(head + "é" + tail)]), "é at \(offset)")
+            #expect(throws: StrictJSONParser.Failure.self, "control at \(offset)") { try parse(#"[""# + head + "\u{1f}" + tail + #""]"#) }
+            let invalid = Array(#"[""#.utf8) + Array(head.utf8) + [0xFF] + Array(tail.utf8) + Array(#""]"#.utf8)
+            #expect(throws: StrictJSONParser.Failure.self, "0xFF at \(offset)") { try StrictJSONParser.parse(invalid) }
+        }
+    }
+
     @Test("Refuses invalid and overlong UTF-8")
     func refusesBadUTF8() {
         for bytes: [UInt8] in [[0x22, 0xC0, 0xAF, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0x22, 0xFF, 0x22], [0x22, 0xE2, 0x82, 0x22]] {

@@ -30,7 +30,7 @@ struct TrailProofCommand: AsyncParsableCommand {
 
     static func main() async {
         // First: the crypto and decompression paths warm up on another core meanwhile.
-        Warmup.begin()
+        Warmup.begin(first: ParseWarmup.run)
         // Logs (--debug) go to standard error, never mixed into a report on standard output.
         LoggingSystem.bootstrap { label in StreamLogHandler.standardError(label: label) }
         do {

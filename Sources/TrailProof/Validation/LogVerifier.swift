@@ -46,15 +46,9 @@ final class LogVerifier: Sendable {
     private func verify<Entries: Collection<DigestFile.LogFileEntry>>(
         _ entries: Entries, at index: Entries.Index, with worker: Worker, scan: EventCollector.FileScan? = nil
     ) async -> Verdict {
+        // An unsafe key is refused by the store before anything is read (every store checks its
+        // keys), and is INVALID: a digest listed it.
         let object = entries[index].location
-        do {
-            try ObjectLocation.validateBucket(object.bucket)
-            try ObjectLocation.validateKey(object.key)
-        } catch let error as TrailProofError {
-            return .invalid(Finding(.unsafeKey, error.message))
-        } catch {
-            return .invalid(Finding(.unsafeKey, "\(error)"))
-        }
         let inflater = worker.inflater
         let hasher = worker.hasher
         let staging = worker.staging
@@ -90,6 +84,7 @@ final class LogVerifier: Sendable {
             return .invalid(.invalidFormat("not gzip: \(error.reason)"))
         } catch let error as TrailProofError {
             if error.code == .objectNotFound { return .invalid(.notFound) }
+            if error.code == .invalidObjectKey { return .invalid(Finding(.unsafeKey, error.message)) }
             return .unreadable(Finding(.readFailure, error.message))
         } catch {
             return .unreadable(Finding(.readFailure, "\(error)"))

@@ -30,6 +30,9 @@ final class InMemoryStore: ObjectStore, Sendable {
     func deleteObject(_ location: ObjectLocation) async throws { _ = objects.withLock { $0.removeValue(forKey: location) } }
 
     func getObject(_ location: ObjectLocation, maxBytes: Int) async throws -> StoredObject {
+        // As every store: an unsafe key is refused before anything is looked up.
+        try ObjectLocation.validateBucket(location.bucket)
+        try ObjectLocation.validateKey(location.key)
         guard let object = objects.withLock({ $0[location] }) else { throw TrailProofError(.objectNotFound, "\(location.uri) not found") }
         guard object.bytes.count <= maxBytes else { throw TrailProofError(.objectTooLarge, "\(location.uri) is too large") }
         return object
@@ -45,6 +48,8 @@ final class InMemoryStore: ObjectStore, Sendable {
     }
 
     func putObject(_ location: ObjectLocation, bytes: [UInt8], metadata: [String: String], overwrite: Bool) async throws {
+        try ObjectLocation.validateBucket(location.bucket)
+        try ObjectLocation.validateKey(location.key)
         try objects.withLock { objects in
             if !overwrite, objects[location] != nil { throw TrailProofError(.objectExists, "\(location.uri) exists") }
             objects[location] = StoredObject(bytes: bytes, metadata: metadata)

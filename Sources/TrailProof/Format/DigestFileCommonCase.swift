@@ -74,13 +74,11 @@ extension DigestFile {
             var members = [String?](repeating: nil, count: memberNames.count)
             var entries: [LogFileEntry] = []
             var seen = 0
-            var expected = 0
-            let memberNames = self.memberNames
-            let found = object { scanner, name in
-                guard let index = Self.index(of: name, in: memberNames, expected: expected), seen & (1 << index) == 0 else { return false }
-                expected = index + 1
+            let names = memberNames
+            let found = object(names: names) { scanner, index in
+                guard seen & (1 << index) == 0 else { return false }
                 seen |= 1 << index
-                if index == memberNames.count - 1 {
+                if index == names.count - 1 {
                     guard let logFiles = scanner.logFiles() else { return false }
                     entries = logFiles
                 } else if !scanner.null() {
@@ -117,11 +115,9 @@ extension DigestFile {
             var algorithm: String?
             var newest: String?
             var oldest: String?
-            var expected = 0
-            let entryNames = self.entryNames
-            let found = object { scanner, name in
-                guard let index = Self.index(of: name, in: entryNames, expected: expected), let value = scanner.string() else { return false }
-                expected = index + 1
+            let names = entryNames
+            let found = object(names: names) { scanner, index in
+                guard let value = scanner.string() else { return false }
                 func set(_ slot: inout String?) -> Bool {
                     guard slot == nil else { return false }
                     slot = value
@@ -142,20 +138,23 @@ extension DigestFile {
                 oldestEventTime: oldest)
         }
 
-        /// An object whose member values `member` reads (given the member's name, positioned
-        /// at its value); false if `member` does or the object is not in the common case.
-        private mutating func object(_ member: (inout Self, UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+        /// An object whose members are all among `names` and whose values `member` reads (given
+        /// the member's index in `names`, positioned at its value); false if `member` does, a
+        /// name is not among `names` or the object is not in the common case.
+        private mutating func object(names: [[UInt8]], _ member: (inout Self, Int) -> Bool) -> Bool {
             skipWhitespace()
             guard take(UInt8(ascii: "{")) else { return false }
             skipWhitespace()
             if take(UInt8(ascii: "}")) { return true }
+            var expected = 0
             repeat {
                 skipWhitespace()
-                guard let name = name() else { return false }
+                guard let index = memberIndex(in: names, expected: expected) else { return false }
+                expected = index + 1
                 skipWhitespace()
                 guard take(UInt8(ascii: ":")) else { return false }
                 skipWhitespace()
-                guard member(&self, name) else { return false }
+                guard member(&self, index) else { return false }
                 skipWhitespace()
             } while take(UInt8(ascii: ","))
             return take(UInt8(ascii: "}"))
@@ -249,13 +248,26 @@ extension DigestFile {
             }
         }
 
-        /// The index of `name` in `names`, trying `expected` (the next in CloudTrail's order) first.
-        private static func index(of name: UnsafeBufferPointer<UInt8>, in names: [[UInt8]], expected: Int) -> Int? {
-            func matches(_ candidate: [UInt8]) -> Bool {
+        /// Reads a member name and answers its index in `names`, or nil. The name CloudTrail
+        /// writes next (`expected`) is compared in place first, quotes included; any other is
+        /// read by ``name()`` and looked up.
+        private mutating func memberIndex(in names: [[UInt8]], expected: Int) -> Int? {
+            if expected < names.count {
+                let next = names[expected]
+                let closing = position + 1 + next.count
+                if closing < bytes.count, bytes[position] == UInt8(ascii: "\""), bytes[closing] == UInt8(ascii: "\""),
+                    next.withUnsafeBytes({
+                        ObjectLocation.sameBytes($0, UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[(position + 1)..<closing])))
+                    })
+                {
+                    position = closing + 1
+                    return expected
+                }
+            }
+            guard let name = name() else { return nil }
+            return names.firstIndex { candidate in
                 candidate.count == name.count && candidate.withUnsafeBytes { ObjectLocation.sameBytes($0, UnsafeRawBufferPointer(name)) }
             }
-            if expected < names.count, matches(names[expected]) { return expected }
-            return names.firstIndex(where: matches)
         }
     }
 }

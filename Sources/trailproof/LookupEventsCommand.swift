@@ -146,6 +146,6 @@ struct LookupEventsCommand: AsyncParsableCommand {
                 + (includeUnverified
                     ? "\(unverifiedEvents) of the events printed come from them (Verified false)"
                     : "their events left out (--include-unverified prints them)"))
-        throw ExitCode(ValidateLogsCommand.exitStatus(result.summary.outcome, checks: .full))
+        ExitStatus.exit(ValidateLogsCommand.exitStatus(result.summary.outcome, checks: .full))
     }
 }

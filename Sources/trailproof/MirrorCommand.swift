@@ -55,6 +55,6 @@ struct MirrorCommand: AsyncParsableCommand {
         Console.output(
             "\(counts["copied", default: 0]) copied, \(counts["present", default: 0]) already present, \(counts["conflict", default: 0]) conflicts, \(counts["failed", default: 0]) failed\n"
         )
-        throw ExitCode(problems == 0 ? ExitStatus.valid : ExitStatus.invalid)
+        ExitStatus.exit(problems == 0 ? ExitStatus.valid : ExitStatus.invalid)
     }
 }

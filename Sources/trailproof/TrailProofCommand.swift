@@ -86,6 +86,14 @@ enum ExitStatus {
     static let notEstablished: Int32 = 4
     static let nothingFound: Int32 = 5
     static let unhealthy: Int32 = 6
+
+    /// Ends the process with `status` from where a command's run ends. Throwing ExitCode instead
+    /// unwinds to main(), which resumes on the main queue: a new dispatch thread and the
+    /// teardown of everything the run held (folder handles, buffers), about 0.45 ms at the end
+    /// of every run, for nothing.
+    static func exit(_ status: Int32) -> Never {
+        Foundation.exit(status)
+    }
 }
 
 /// Writes to the standard streams without buffering surprises between them.

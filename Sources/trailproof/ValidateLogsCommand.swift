@@ -195,7 +195,9 @@ struct ValidateLogsCommand: AsyncParsableCommand {
         if checks == .full {
             explain(summary.outcome, base: base, listed: result.listedPrefix)
         }
-        throw ExitCode(Self.exitStatus(summary.outcome, checks: checks))
+        progress.stop()
+        drawing.cancel()
+        ExitStatus.exit(Self.exitStatus(summary.outcome, checks: checks))
     }
 
     /// The documented exit status of an outcome; aws-cli mode exits 0 when nothing was found, as aws-cli does.

@@ -30,7 +30,7 @@ struct GetTrailStatusCommand: AsyncParsableCommand {
         printJSON(status.awsShape())
         if check, !status.problems.isEmpty {
             for problem in status.problems { Console.error("trailproof: trail \(name): \(problem)") }
-            throw ExitCode(ExitStatus.unhealthy)
+            ExitStatus.exit(ExitStatus.unhealthy)
         }
     }
 }

@@ -9,4 +9,32 @@ enum DirectoryEntry {
         let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
         return String(validatingCString: (UnsafeRawPointer(entry) + offset).assumingMemoryBound(to: CChar.self))
     }
+
+    /// The entry's name as bytes, in place (up to its NUL): valid until the next `readdir` on
+    /// its stream. A listing reads thousands; each ``name(_:)`` is a string made and validated.
+    static func nameBytes(_ entry: UnsafeMutablePointer<dirent>) -> UnsafeBufferPointer<UInt8> {
+        let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+        let start = (UnsafeRawPointer(entry) + offset).assumingMemoryBound(to: UInt8.self)
+        return UnsafeBufferPointer(start: start, count: strlen(UnsafeRawPointer(start).assumingMemoryBound(to: CChar.self)))
+    }
+
+    /// Whether `name` is `.` or `..`.
+    static func isDotOrDotDot(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        let dot = UInt8(ascii: ".")
+        return (name.count == 1 && name[0] == dot) || (name.count == 2 && name[0] == dot && name[1] == dot)
+    }
+
+    /// `path` followed by `name` as one string made in one allocation, or nil when `name` is not
+    /// UTF-8 (such a name is no S3 key, and a listing leaves it out).
+    static func key(_ path: String, _ name: UnsafeBufferPointer<UInt8>) -> String? {
+        guard name.allSatisfy({ $0 < 0x80 }) || String(validating: name, as: UTF8.self) != nil else { return nil }
+        var path = path
+        return path.withUTF8 { head in
+            String(unsafeUninitializedCapacity: head.count + name.count) { out in
+                _ = out.initialize(from: head)
+                _ = UnsafeMutableBufferPointer(rebasing: out[head.count...]).initialize(from: name)
+                return head.count + name.count
+            }
+        }
+    }
 }

@@ -29,6 +29,32 @@ struct LocalStoreTests {
         await #expect(throws: TrailProofError(.objectNotFound, "")) { try await store.getObject(ObjectLocation(bucket: "bkt", key: "a/zzz")) }
     }
 
+    @Test("A listing leaves out names that are not UTF-8 (no S3 key) and matches a prefix by its bytes")
+    func listingNames() async throws {
+        let folder = try TestEnvironment.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try LocalStore.create(root: folder.path)
+        for key in ["p/caf\u{E9}", "p/cafe\u{301}x", "p/plain"] {
+            try await store.putObject(ObjectLocation(bucket: "bkt", key: key), bytes: [1], metadata: [:], overwrite: false)
+        }
+        // A file and a folder whose names are not UTF-8, made beside the keys.
+        for name in [[0x62, 0xFF], [0x63, 0xC3]] as [[UInt8]] {
+            let path = Array((folder.path + "/bkt/p/").utf8) + name
+            let file = (path + [0]).withUnsafeBufferPointer {
+                open(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_CREAT | O_WRONLY, 0o644)
+            }
+            #expect(file >= 0)
+            close(file)
+        }
+        let folderName = Array((folder.path + "/bkt/p/").utf8) + [0x64, 0xFE, 0]
+        #expect(folderName.withUnsafeBufferPointer { mkdir(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), 0o755) } == 0)
+        // Keys compared as bytes: Swift's == would call the two spellings of é equal.
+        func bytes(_ keys: [String]) -> [[UInt8]] { keys.map { Array($0.utf8) } }
+        #expect(bytes(try await store.listKeys(bucket: "bkt", prefix: "p/", startAfter: nil)) == bytes(["p/cafe\u{301}x", "p/caf\u{E9}", "p/plain"]))
+        // "p/caf" + precomposed é is no byte prefix of "p/cafe" + combining accent.
+        #expect(bytes(try await store.listKeys(bucket: "bkt", prefix: "p/caf\u{E9}", startAfter: nil)) == bytes(["p/caf\u{E9}"]))
+    }
+
     @Test("A read hands over every byte, whatever the size against the read buffer, and stops at the end")
     func readSizes() async throws {
         let folder = try TestEnvironment.temporaryFolder()

@@ -43,6 +43,7 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         .target(name: "CBuildInfo"),
+        .target(name: "CHeapTuning"),
         .target(
             name: "TrailProof",
             dependencies: [
@@ -55,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "trailproof",
             dependencies: [
-                "TrailProof",
+                "TrailProof", "CHeapTuning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -24,8 +24,8 @@ final class ProgressLine: Sendable {
     private let expectedDigests: Int?
 
     init(counters: ValidationProgress, expectedDigests: Int?) {
-        let environment = ProcessInfo.processInfo.environment
-        enabled = isatty(STDERR_FILENO) == 1 && environment["TERM"] != "dumb"
+        // The terminal first: the environment is read (a dictionary made of it) only for one.
+        enabled = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
         self.counters = counters
         self.expectedDigests = expectedDigests
     }

@@ -53,15 +53,10 @@ struct DigestLoader: Sendable {
         let stored: StoredObject
         do {
             stored = try fetched.get()
-        } catch let error as TrailProofError {
-            switch error.code {
-            case .objectNotFound: return invalid(.notFound)
-            case .objectTooLarge: return invalid(.invalidFormat("larger than the \(DigestFile.maximumSize) bytes a digest may take"))
-            case .invalidObjectKey: return invalid(Finding(.unsafeKey, error.message))
-            default: return Loaded(result: .failure(.unreadable(Finding(.readFailure, error.message))))
-            }
+        } catch let error as TrailProofError where error.code == .objectTooLarge {
+            return invalid(.invalidFormat("larger than the \(DigestFile.maximumSize) bytes a digest may take"))
         } catch {
-            return Loaded(result: .failure(.unreadable(Finding(.readFailure, "\(error)"))))
+            return Loaded(result: .failure(.notRead(error)))
         }
         let uncompressed: [UInt8]
         let digest: DigestFile

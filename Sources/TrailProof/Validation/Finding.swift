@@ -109,4 +109,16 @@ public enum Verdict: Hashable, Sendable {
         case .invalid(let finding), .unverified(let finding), .unreadable(let finding): return finding
         }
     }
+
+    /// The verdict on an object a digest names that the store would not hand over: missing, or
+    /// refused as an unsafe key (every store checks keys before it reads), is INVALID, since the
+    /// digest vouches for it; any other failure is UNREADABLE, nothing established.
+    static func notRead(_ error: any Error) -> Verdict {
+        guard let error = error as? TrailProofError else { return .unreadable(Finding(.readFailure, "\(error)")) }
+        switch error.code {
+        case .objectNotFound: return .invalid(.notFound)
+        case .invalidObjectKey: return .invalid(Finding(.unsafeKey, error.message))
+        default: return .unreadable(Finding(.readFailure, error.message))
+        }
+    }
 }

@@ -82,12 +82,8 @@ final class LogVerifier: Sendable {
             ending = streaming ? inflater.finish() : try inflater.inflateWhole(UnsafeRawBufferPointer(rebasing: staging[0..<staged]), output: consume)
         } catch let error as GzipInflater.FormatError {
             return .invalid(.invalidFormat("not gzip: \(error.reason)"))
-        } catch let error as TrailProofError {
-            if error.code == .objectNotFound { return .invalid(.notFound) }
-            if error.code == .invalidObjectKey { return .invalid(Finding(.unsafeKey, error.message)) }
-            return .unreadable(Finding(.readFailure, error.message))
         } catch {
-            return .unreadable(Finding(.readFailure, "\(error)"))
+            return .notRead(error)
         }
         // As aws-cli: what inflated so far is hashed, and a different hash is reported first.
         guard hasher.finish({ Hex.isEncoding(of: $0, entries[index].hashValue) }) else { return .invalid(.hashMismatch) }

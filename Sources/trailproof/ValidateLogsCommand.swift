@@ -195,8 +195,7 @@ struct ValidateLogsCommand: AsyncParsableCommand {
         if checks == .full {
             explain(summary.outcome, base: base, listed: result.listedPrefix)
         }
-        progress.stop()
-        drawing.cancel()
+        // The progress line was stopped before the summary; the exit ends its task.
         ExitStatus.exit(Self.exitStatus(summary.outcome, checks: checks))
     }
 

@@ -6,8 +6,7 @@ enum DirectoryEntry {
     /// the struct) reads past a short entry that `readdir` placed at the end of its buffer:
     /// that crashed listings, rarely, when the buffer ended at an unmapped page.
     static func name(_ entry: UnsafeMutablePointer<dirent>) -> String? {
-        let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
-        return String(validatingCString: (UnsafeRawPointer(entry) + offset).assumingMemoryBound(to: CChar.self))
+        String(validating: nameBytes(entry), as: UTF8.self)
     }
 
     /// The entry's name as bytes, in place (up to its NUL): valid until the next `readdir` on

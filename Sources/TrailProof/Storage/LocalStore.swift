@@ -136,7 +136,7 @@ public struct LocalStore: ObjectStore {
         let prefix = Array(namePrefix.utf8)
         while let entry = readdir(stream) {
             let name = DirectoryEntry.nameBytes(entry)
-            guard !DirectoryEntry.isDotOrDotDot(name), name.count >= prefix.count, name.starts(with: prefix) else { continue }
+            guard !DirectoryEntry.isDotOrDotDot(name), name.starts(with: prefix) else { continue }
             let cName = UnsafeRawPointer(name.baseAddress!).assumingMemoryBound(to: CChar.self)
             // The entry's type as the folder records it (no stat per file); a file system that
             // does not record it is asked.

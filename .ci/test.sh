@@ -27,6 +27,13 @@ fi
 
 swift format lint --strict --recursive Sources Tests
 
+# FoundationEssentials only in the library and the command (README, Design): Foundation would bring
+# FoundationInternationalization and ICU's data back into the binary.
+if grep -rnE "import Foundation([^A-Za-z]|$)" Sources; then
+    echo "test: Sources import Foundation; import FoundationEssentials instead" >&2
+    exit 1
+fi
+
 # Two SeaweedFS servers: one for the S3 tests, one that a test stops in the middle of a run.
 seaweedfs_start "$servers/stoppable"
 stoppable_pid=$SEAWEEDFS_PID

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import TrailProof
 
 struct DeliverCommand: AsyncParsableCommand {
@@ -28,14 +29,14 @@ struct DeliverCommand: AsyncParsableCommand {
         let time = try at.map { try parseTime($0, option: "--at") } ?? Timestamp.now()
         var inputs: [LogDelivery.Input] = []
         for file in files {
-            let data: Data?
+            let bytes: [UInt8]
             if file == "-" {
-                data = FileHandle.standardInput.readDataToEndOfFile()
+                bytes = try FileDescriptorIO.readToEnd(STDIN_FILENO, naming: "standard input")
             } else {
-                data = FileManager.default.contents(atPath: file)
+                guard let data = FileManager.default.contents(atPath: file) else { throw TrailProofError(.invalidInput, "cannot read \(file)") }
+                bytes = Array(data)
             }
-            guard let data else { throw TrailProofError(.invalidInput, "cannot read \(file)") }
-            inputs.append(LogDelivery.Input(source: file == "-" ? "standard input" : file, bytes: Array(data)))
+            inputs.append(LogDelivery.Input(source: file == "-" ? "standard input" : file, bytes: bytes))
         }
         if let trailName = locationOptions.trail {
             let registry = try await storeOptions.trailRegistry(create: true)

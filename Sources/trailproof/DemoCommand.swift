@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import TrailProof
 
 struct DemoCommand: AsyncParsableCommand {
@@ -38,7 +38,7 @@ struct DemoCommand: AsyncParsableCommand {
         try await store.putObject(tamperedLog, bytes: try Gzip.compress(forged), metadata: [:], overwrite: true)
         let original = try await store.getObject(tamperedDigest)
         var edited = try GzipInflater.decompressWhole(original.bytes)
-        edited = Array(String(decoding: edited, as: UTF8.self).replacingOccurrences(of: "\"logFiles\":[", with: "\"logFiles\":[ ").utf8)
+        edited = Array(String(decoding: edited, as: UTF8.self).replacing("\"logFiles\":[", with: "\"logFiles\":[ ").utf8)
         try await store.putObject(tamperedDigest, bytes: try Gzip.compress(edited), metadata: original.metadata, overwrite: true)
 
         Console.output("== 3. Validating again\n")

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import TrailProof
 
 struct LookupEventsCommand: AsyncParsableCommand {
@@ -129,11 +129,11 @@ struct LookupEventsCommand: AsyncParsableCommand {
             for event in events {
                 buffer += event.jsonLine()
                 if buffer.count > 1 << 20 {
-                    FileHandle.standardOutput.write(Data(buffer))
+                    Console.output(buffer)
                     buffer.removeAll(keepingCapacity: true)
                 }
             }
-            FileHandle.standardOutput.write(Data(buffer))
+            Console.output(buffer)
         }
         for (file, reason) in result.unreadableFiles {
             Console.error(

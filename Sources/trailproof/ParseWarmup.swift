@@ -1,10 +1,10 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import TrailProof
 
 /// The protocol conformances that parsing a `validate-logs` line looks up, asked on the warm-up
 /// thread while the main thread parses. The runtime answers a conformance question the first
-/// time by scanning every conformance record in the binary (about 8,300, some 37 µs a scan), and
+/// time by scanning every conformance record in the binary (about 6,500; each scan takes tens of µs), and
 /// the parse asks about 60 of them, most of its 2.5 ms; each one asked here first is a cache hit
 /// there. Asked last-needed first, so that the two threads meet in the middle instead of racing
 /// for the same ones. Only a matter of speed: a question missing here is asked by the parse.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import Synchronization
 import TrailProof
 
@@ -56,7 +57,7 @@ final class ProgressLine: Sendable {
         guard enabled else { return }
         state.withLock { state in
             if state.shown {
-                FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+                Console.rawError("\r\u{1B}[K")
                 state.shown = false
             }
         }
@@ -84,7 +85,7 @@ final class ProgressLine: Sendable {
                 let left = seconds * Double(expected - state.digests) / Double(state.digests)
                 line += ", about \(Self.duration(left)) left"
             }
-            FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
+            Console.rawError("\r\u{1B}[K\(line)")
         }
     }
 
@@ -96,7 +97,8 @@ final class ProgressLine: Sendable {
             value /= 1000
             unit += 1
         }
-        return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
+        let tenths = Int((value * 10).rounded())
+        return unit == 0 ? "\(bytes) B" : "\(tenths / 10).\(tenths % 10) \(units[unit])"
     }
 
     static func duration(_ seconds: Double) -> String {

@@ -1,7 +1,9 @@
 import ArgumentParser
 import CHeapTuning
-import Foundation
+import FoundationEssentials
+import Glibc
 import Logging
+import Synchronization
 import TrailProof
 
 /// `trailproof`: produce and validate CloudTrail-format signed log chains.
@@ -45,20 +47,21 @@ struct TrailProofCommand: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+            ExitStatus.exit(ExitStatus.valid)
         } catch let error as TrailProofError {
             Console.error("trailproof: error: \(TerminalText.escape(error.message))")
-            Foundation.exit(error.code == .invalidArgument ? ExitStatus.usage : ExitStatus.stopped)
+            ExitStatus.exit(error.code == .invalidArgument ? ExitStatus.usage : ExitStatus.stopped)
         } catch let code as ExitCode {
-            Foundation.exit(code.rawValue)
+            ExitStatus.exit(code.rawValue)
         } catch {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
             if code == .success {
                 if !message.isEmpty { Console.output(message + "\n") }
-                Foundation.exit(ExitStatus.valid)
+                ExitStatus.exit(ExitStatus.valid)
             }
             Console.error(message)
-            Foundation.exit(ExitStatus.usage)
+            ExitStatus.exit(ExitStatus.usage)
         }
     }
 }
@@ -95,23 +98,47 @@ enum ExitStatus {
     /// Ends the process with `status` from where a command's run ends. Throwing ExitCode instead
     /// unwinds to main(), which resumes on the main queue: a new dispatch thread and the
     /// teardown of everything the run held (folder handles, buffers), about 0.45 ms at the end
-    /// of every run, for nothing.
+    /// of every run, for nothing. If output was lost (``Console``), that is said on standard
+    /// error and a run that would have exited 0 exits 3: its verdicts never reached their reader.
     static func exit(_ status: Int32) -> Never {
-        Foundation.exit(status)
+        guard let lost = Console.lostOutput else { Glibc.exit(status) }
+        _ = try? FileDescriptorIO.write(Array("trailproof: error: \(lost)\n".utf8), to: STDERR_FILENO, naming: "standard error")
+        Glibc.exit(status == valid ? stopped : status)
     }
 }
 
-/// Writes to the standard streams without buffering surprises between them.
+/// Writes to the standard streams without buffering surprises between them. A write that fails
+/// (standard output on a full disk, a closed pipe with SIGPIPE ignored) is remembered, and the
+/// run goes on to its end, where ``ExitStatus/exit(_:)`` reports it: the run's own clean-up
+/// (temporary folders, state files) still happens.
 enum Console {
+    private static let failure = Mutex<String?>(nil)
+
+    /// Why output was lost, if it was: the first failed write.
+    static var lostOutput: String? { failure.withLock { $0 } }
+
     static func output(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        write(Array(text.utf8), to: STDOUT_FILENO)
+    }
+
+    static func output(_ bytes: [UInt8]) {
+        write(bytes, to: STDOUT_FILENO)
     }
 
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        write(Array((text.hasSuffix("\n") ? text : text + "\n").utf8), to: STDERR_FILENO)
     }
 
     static func rawError(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        write(Array(text.utf8), to: STDERR_FILENO)
+    }
+
+    private static func write(_ bytes: [UInt8], to file: Int32) {
+        do {
+            try FileDescriptorIO.write(bytes, to: file, naming: file == STDOUT_FILENO ? "standard output" : "standard error")
+        } catch {
+            let message = (error as? TrailProofError)?.message ?? "\(error)"
+            failure.withLock { if $0 == nil { $0 = message } }
+        }
     }
 }

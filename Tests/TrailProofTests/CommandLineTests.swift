@@ -35,6 +35,22 @@ struct CommandLineTests {
         #expect(help.status == 0 && help.standardOutput.contains("validate-logs"))
     }
 
+    @Test("Output that cannot be written stops the run with status 3 and says so, never a silent pass")
+    func unwritableOutput() throws {
+        // Standard output on a full device: the verdicts never reach their reader. The run still
+        // cleans up after itself (the demo's temporary folder).
+        let temporary = try TestEnvironment.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: temporary) }
+        for arguments in [["--version"], ["demo"]] {
+            let result = try run(
+                "/bin/sh", ["-c", "exec \"$0\" \"$@\" >/dev/full"] + [TestEnvironment.executable] + arguments,
+                environment: ["TMPDIR": temporary.path])
+            #expect(result.status == 3, "\(arguments): \(result)")
+            #expect(result.standardError.contains("trailproof: error: cannot write standard output: No space left on device"), "\(result)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: temporary.path).isEmpty, "\(arguments) left files behind")
+        }
+    }
+
     @Test("--version names the version and the commit the project's scripts built it from")
     func version() throws {
         let result = try trailproof(["--version"])

@@ -1,5 +1,5 @@
 import COpenSSLCrypto
-public import Foundation
+public import FoundationEssentials
 
 /// A streaming message digest (SHA-256 or MD5) on OpenSSL's EVP interface.
 ///

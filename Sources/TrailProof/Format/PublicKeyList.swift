@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One published public key, as in CloudTrail's ListPublicKeys answer.
 public struct PublicKeyEntry: Hashable, Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The signing keys of a producer: RSA-2048 key pairs per region with validity windows,
 /// rotated by generating a new one, and published in the ListPublicKeys shape.

@@ -18,19 +18,7 @@ enum AtomicFile {
         defer { if !renamed { unlink(temporary) } }
         do {
             defer { close(file) }
-            try produce { bytes in
-                try bytes.withUnsafeBufferPointer { buffer in
-                    var offset = 0
-                    while offset < buffer.count {
-                        let written = Glibc.write(file, buffer.baseAddress! + offset, buffer.count - offset)
-                        if written < 0 {
-                            if errno == EINTR { continue }
-                            throw TrailProofError(.storageFailure, "cannot write \(path): \(errnoText())")
-                        }
-                        offset += written
-                    }
-                }
-            }
+            try produce { bytes in try FileDescriptorIO.write(bytes, to: file, naming: path) }
             guard fchmod(file, mode) == 0, fsync(file) == 0 else {
                 throw TrailProofError(.storageFailure, "cannot sync \(path): \(errnoText())")
             }
@@ -49,17 +37,7 @@ enum AtomicFile {
             throw TrailProofError(.storageFailure, "cannot open \(path): \(errnoText())")
         }
         defer { close(file) }
-        var result: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(file, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw TrailProofError(.storageFailure, "cannot read \(path): \(errnoText())")
-            }
-            if count == 0 { return result }
-            result += buffer[0..<count]
-        }
+        return try FileDescriptorIO.readToEnd(file, naming: path)
     }
 
     /// Creates a folder (and its parents) with `mode` if it does not exist.

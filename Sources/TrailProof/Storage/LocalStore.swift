@@ -380,17 +380,7 @@ public struct LocalStore: ObjectStore {
         defer { if !published { unlinkat(temporaryDirectory, temporary, 0) } }
         do {
             defer { close(file) }
-            try bytes.withUnsafeBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let written = write(file, buffer.baseAddress! + offset, buffer.count - offset)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        throw TrailProofError(.storageFailure, "cannot write \(location.uri) in \(displayName): \(errnoText())")
-                    }
-                    offset += written
-                }
-            }
+            try bytes.withUnsafeBytes { try FileDescriptorIO.write($0, to: file, naming: "\(location.uri) in \(displayName)") }
             guard fsync(file) == 0 else {
                 throw TrailProofError(.storageFailure, "cannot sync \(location.uri) in \(displayName): \(errnoText())")
             }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import TrailProof
 
 /// The options create-trail and update-trail share, with aws cloudtrail's names.

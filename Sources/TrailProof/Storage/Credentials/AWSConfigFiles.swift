@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The AWS shared config and credentials files, read as botocore reads them: `[default]` and
 /// `[profile NAME]` sections of the config file (`AWS_CONFIG_FILE`, `~/.aws/config`), `[NAME]`
@@ -12,7 +12,7 @@ struct AWSConfigFiles: Sendable {
     private let ssoSessions: [String: [String: String]]
 
     init(environment: [String: String]) {
-        let home = environment["HOME"] ?? NSHomeDirectory()
+        let home = environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
         configPath = environment["AWS_CONFIG_FILE"] ?? home + "/.aws/config"
         credentialsPath = environment["AWS_SHARED_CREDENTIALS_FILE"] ?? home + "/.aws/credentials"
         var profiles: [String: [String: String]] = [:]
@@ -21,10 +21,10 @@ struct AWSConfigFiles: Sendable {
             if section == "default" {
                 profiles["default", default: [:]].merge(values) { $1 }
             } else if section.hasPrefix("profile ") {
-                let name = section.dropFirst("profile ".count).trimmingCharacters(in: .whitespaces)
+                let name = section.dropFirst("profile ".count).trimmingWhitespace()
                 profiles[name, default: [:]].merge(values) { $1 }
             } else if section.hasPrefix("sso-session ") {
-                sessions[section.dropFirst("sso-session ".count).trimmingCharacters(in: .whitespaces)] = values
+                sessions[section.dropFirst("sso-session ".count).trimmingWhitespace()] = values
             }
         }
         configProfiles = profiles
@@ -61,15 +61,15 @@ struct AWSConfigFiles: Sendable {
         var sections: [(String, [String: String])] = []
         for rawLine in text.split(whereSeparator: \.isNewline) {
             let nested = rawLine.first == " " || rawLine.first == "\t"
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            let line = rawLine.trimmingWhitespace()
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
             if line.hasPrefix("[") && line.hasSuffix("]") {
-                sections.append((line.dropFirst().dropLast().trimmingCharacters(in: .whitespaces), [:]))
+                sections.append((line.dropFirst().dropLast().trimmingWhitespace(), [:]))
                 continue
             }
             guard !nested, !sections.isEmpty, let equals = line.firstIndex(of: "=") else { continue }
-            let key = line[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
-            sections[sections.count - 1].1[key] = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            let key = line[..<equals].trimmingWhitespace().lowercased()
+            sections[sections.count - 1].1[key] = line[line.index(after: equals)...].trimmingWhitespace()
         }
         return sections
     }

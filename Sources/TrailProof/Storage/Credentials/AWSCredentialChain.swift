@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 public import Logging
 
 /// Finds AWS credentials where the AWS CLI finds them, in botocore's order:
@@ -203,7 +203,7 @@ public struct AWSCredentialChain: Sendable {
         guard let data = FileManager.default.contents(atPath: tokenFile) else {
             throw TrailProofError(.invalidArgument, "cannot read the web identity token file \(tokenFile)")
         }
-        let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = String(decoding: data, as: UTF8.self).trimmingWhitespace()
         return try await STSClient(environment: environment, region: stsRegion(values), logger: logger).assumeRoleWithWebIdentity(
             roleARN: roleARN, sessionName: sessionName(values, environmentKey: fromProfile ? nil : "AWS_ROLE_SESSION_NAME"), token: token,
             describedAs: "web identity (role \(roleARN), token file \(tokenFile))")

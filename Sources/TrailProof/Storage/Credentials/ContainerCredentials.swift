@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Logging
 
 /// ECS task roles (and EKS Pod Identity): `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` below
@@ -41,7 +41,7 @@ struct ContainerCredentials: Sendable {
             guard let data = FileManager.default.contents(atPath: tokenFile) else {
                 throw TrailProofError(.invalidArgument, "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(tokenFile)")
             }
-            headers.append(("authorization", String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
+            headers.append(("authorization", String(decoding: data, as: UTF8.self).trimmingWhitespace()))
         } else if let token = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN"] {
             headers.append(("authorization", token))
         }

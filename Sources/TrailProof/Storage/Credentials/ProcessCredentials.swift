@@ -19,7 +19,7 @@ struct ProcessCredentials: Sendable {
         guard !arguments.isEmpty else { throw TrailProofError(.invalidArgument, "\(source) is empty") }
         let (status, output, errors) = try Self.run(arguments, describedAs: source)
         guard status == 0 else {
-            let detail = String(decoding: errors, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let detail = String(decoding: errors, as: UTF8.self).trimmingWhitespace()
             throw TrailProofError(
                 .storageFailure, "\(source) (\(arguments[0])) exited with status \(status)\(detail.isEmpty ? "" : ": \(TerminalText.escape(detail))")"
             )

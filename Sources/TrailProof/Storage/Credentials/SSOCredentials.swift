@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Logging
 
 /// IAM Identity Center (SSO) profiles: `sso_account_id` and `sso_role_name`, with `sso_session`
@@ -44,7 +44,7 @@ struct SSOCredentials: Sendable {
         guard let accountID = profile["sso_account_id"] else { throw missing("sso_account_id") }
         guard let roleName = profile["sso_role_name"] else { throw missing("sso_role_name") }
 
-        let home = environment["HOME"] ?? NSHomeDirectory()
+        let home = environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
         let cacheFile = "\(home)/.aws/sso/cache/\(Self.sha1Hex(cacheKey)).json"
         let login = "run `aws sso login --profile \(profileName)`"
         guard let data = FileManager.default.contents(atPath: cacheFile),

@@ -87,7 +87,7 @@ struct STSClient: Sendable {
 
     /// `host[:port]` of an http(s) URL.
     static func host(of url: String) -> String? {
-        guard let schemeEnd = url.range(of: "://") else { return nil }
+        guard let schemeEnd = url.firstRange(of: "://") else { return nil }
         let rest = url[schemeEnd.upperBound...]
         let host = rest.prefix { $0 != "/" }
         return host.isEmpty ? nil : String(host)

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 public import Logging
 
 /// Where and how to reach S3 or an S3-compatible server (SeaweedFS, MinIO, Ceph).

@@ -1,4 +1,5 @@
 import CZlib
+import Synchronization
 
 /// Streaming gzip decompression (one gzip member, as CloudTrail writes) on zlib.
 ///
@@ -140,10 +141,29 @@ public final class GzipInflater {
         return trailingByteCount == 0 ? .complete : .trailingData(byteCount: trailingByteCount)
     }
 
+    /// An inflater no call of ``decompressWhole(_:maxOutput:)`` uses now. `@unchecked Sendable`:
+    /// it is used by one call at a time, handed over through the lock.
+    private struct Idle: @unchecked Sendable {
+        let inflater: GzipInflater
+    }
+
+    private static let idle = Mutex<[Idle]>([])
+
+    /// How many idle inflaters are kept: one per core is enough, and each may hold up to 768 KiB
+    /// of output buffers after a large object.
+    private static let maximumIdle = 4
+
     /// Decompresses a whole buffer, requiring exactly one complete gzip stream that inflates
     /// to at most `maxOutput` bytes; inflation stops as soon as it would go beyond.
     public static func decompressWhole(_ compressed: [UInt8], maxOutput: Int = 1 << 30) throws -> [UInt8] {
-        let inflater = GzipInflater()
+        // A run decodes hundreds of digests: an idle inflater is reused rather than libdeflate's
+        // state (about 10 KB, cleared on allocation) made and freed for each.
+        let inflater = idle.withLock { $0.popLast() }?.inflater ?? GzipInflater()
+        defer {
+            idle.withLock { idle in
+                if idle.count < maximumIdle { idle.append(Idle(inflater: inflater)) }
+            }
+        }
         var result: [UInt8] = []
         let ending = try compressed.withUnsafeBytes { input in
             try inflater.inflateWhole(input) { chunk in

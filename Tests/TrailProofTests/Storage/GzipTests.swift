@@ -133,6 +133,42 @@ struct GzipWholeBufferTests {
         #expect(Self.streamed(try Self.member(text, flags: 0x02, headerCRC: 0xbeef)).error != nil, "zlib checks the header CRC")
     }
 
+    @Test("decompressWhole reuses idle inflaters: after any failure and from many tasks at once, each call gets its own answer")
+    func pooledWholeDecoding() async throws {
+        let text = Array(String(repeating: "{\"eventName\":\"GetObject\"} ", count: 600).utf8)
+        let compressed = try Gzip.compress(text)
+        var crcBroken = compressed
+        crcBroken[crcBroken.count - 6] ^= 0x01
+        let large = Array(String(repeating: "0123456789abcdef", count: 40_000).utf8)  // zlib's, not libdeflate's
+        let inputs: [[UInt8]] = [
+            compressed, try Gzip.compress(Array("short".utf8)), crcBroken, Array(compressed.dropLast(3)), compressed + [0],
+            try Gzip.compress(large), Array("not gzip".utf8), try Gzip.compress([]),
+        ]
+        // What a fresh zlib stream says of each: the bytes of a complete member, or nil.
+        let expected: [[UInt8]?] = inputs.map { input in
+            let outcome = Self.streamed(input)
+            return outcome.ending == .complete ? outcome.output : nil
+        }
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    var generator = SplitMix(seed: UInt64(task))
+                    var compared = 0
+                    for _ in 0..<150 {
+                        let index = Int.random(in: 0..<inputs.count, using: &generator)
+                        let got = try? GzipInflater.decompressWhole(inputs[index])
+                        try #require(got == expected[index], "input \(index): \(got?.count ?? -1) bytes")
+                        compared += 1
+                    }
+                    return compared
+                }
+            }
+            var compared = 0
+            for try await count in group { compared += count }
+            #expect(compared == 1200)
+        }
+    }
+
     @Test("Mutated files: libdeflate's answer is always zlib's")
     func mutations() throws {
         var generator = SplitMix(seed: 0x7472_6169_6c70_726f)

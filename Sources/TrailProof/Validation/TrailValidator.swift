@@ -101,14 +101,26 @@ public struct TrailValidator: Sendable {
                         nextToEmit += 1
                     }
                 }
+                // Events that arrive in order (most of them) are emitted at once; only those that
+                // arrive ahead of an earlier one wait in `resolved`.
                 func settle(_ first: Int, _ events: [ValidationEvent]) {
-                    for (offset, event) in events.enumerated() { resolved[first + offset] = event }
+                    guard first == nextToEmit else {
+                        for (offset, event) in events.enumerated() { resolved[first + offset] = event }
+                        return
+                    }
+                    for event in events { emit(event) }
+                    nextToEmit += events.count
                     flush()
                 }
                 func add(_ event: ValidationEvent) {
-                    resolved[count] = event
+                    // The newest index: nothing waits behind it.
+                    if count == nextToEmit {
+                        emit(event)
+                        nextToEmit += 1
+                    } else {
+                        resolved[count] = event
+                    }
                     count += 1
-                    flush()
                 }
                 for await step in steps {
                     window.release()

@@ -38,6 +38,11 @@ public protocol ObjectStore: Sendable {
     /// lexicographic order of their UTF-8 bytes (S3's order).
     func listKeys(bucket: String, prefix: String, startAfter: String?) async throws -> [String]
 
+    /// Every key in `bucket` that starts with `prefix`, in no promised order: for callers that
+    /// compare sets of keys. A store that would have to sort them (a local folder, read in its
+    /// directory order) does not; by default, ``listKeys(bucket:prefix:startAfter:)``.
+    func listKeysInAnyOrder(bucket: String, prefix: String) async throws -> [String]
+
     /// The whole object with its metadata, for small objects such as digests. An object
     /// larger than `maxBytes` is not read beyond that: ``TrailProofError/Code/objectTooLarge``.
     func getObject(_ location: ObjectLocation, maxBytes: Int) async throws -> StoredObject
@@ -81,6 +86,10 @@ public protocol ObjectStore: Sendable {
 }
 
 extension ObjectStore {
+    public func listKeysInAnyOrder(bucket: String, prefix: String) async throws -> [String] {
+        try await listKeys(bucket: bucket, prefix: prefix, startAfter: nil)
+    }
+
     public var preferredConcurrency: Int { ProcessorCount.active }
 
     public var preferredBatchSize: Int { 1 }

@@ -110,7 +110,8 @@ final class CoverageTracker {
     private func closeNextDay() async throws {
         guard let day = listing.nextDayStart, let keys = try await listing.nextDay() else { return }
         let listed = references.removeValue(forKey: day) ?? []
-        let unlisted = keys.filter { !listed.contains(DayKey(key: $0, hashedFrom: nameStart)) }
+        // The listing comes in no particular order; what is reported is in key order.
+        let unlisted = keys.filter { !listed.contains(DayKey(key: $0, hashedFrom: nameStart)) }.sorted(by: ObjectLocation.precedesInS3Order)
         if !unlisted.isEmpty {
             candidates[day] = unlisted
             candidateKeys.formUnion(unlisted.map { DayKey(key: $0, hashedFrom: nameStart) })

@@ -34,13 +34,13 @@ final class LogFolderListing {
         let store = self.store
         let bucket = self.bucket
         let prefix = days[index]
-        pending[index] = Task { try await store.listKeys(bucket: bucket, prefix: prefix, startAfter: nil) }
+        pending[index] = Task { try await store.listKeysInAnyOrder(bucket: bucket, prefix: prefix) }
     }
 
     /// The start of the day ``nextDay()`` hands over next, or nil after the last day.
     var nextDayStart: Timestamp? { next < dayStarts.count ? dayStarts[next] : nil }
 
-    /// The keys of the next day folder in S3 order, or nil after the last day.
+    /// The keys of the next day folder, in no particular order, or nil after the last day.
     func nextDay() async throws -> [String]? {
         guard next < days.count, let task = pending.removeValue(forKey: next) else { return nil }
         let ahead = next + Self.window

@@ -76,6 +76,20 @@ struct CoverageTrackerTests {
         #expect(unlisted.first?.keys == [all[1]], "the log listed only under another bucket is unlisted here")
     }
 
+    @Test("Unlisted logs are reported in key order although a local folder lists them in its own order")
+    func unlistedInKeyOrder() async throws {
+        let folder = try TestEnvironment.temporaryFolder("coverage-order")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try LocalStore.create(root: folder.appendingPathComponent("store").path)
+        // 24 logs of one day; a digest lists every third. ext4 lists a folder in hash order.
+        let logs = (0..<24).map { Self.key(day: 1, hour: $0, suffix: String(format: "u%02d", ($0 * 7) % 24)) }
+        let tracker = try await Self.tracker(logs: logs, days: 1...1, in: store)
+        tracker.reference(Self.entries(logs.enumerated().filter { $0.offset % 3 == 0 }.map(\.element)))
+        let unlisted = try await tracker.finish()
+        let expected = logs.enumerated().filter { $0.offset % 3 != 0 }.map(\.element).sorted { ObjectLocation.precedesInS3Order($0, $1) }
+        #expect(unlisted.first?.keys == expected)
+    }
+
     @Test("A listed key and a referenced key are the same log only when their bytes are: a canonically equivalent name is another file")
     func keysAreBytes() async throws {
         // The same name with é precomposed (referenced by the digest) and decomposed (another file).

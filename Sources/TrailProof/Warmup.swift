@@ -13,6 +13,9 @@ public enum Warmup {
     public static func begin(first: (@Sendable () -> Void)? = nil) {
         _ = OPENSSL_init_crypto(UInt64(OPENSSL_INIT_NO_ATEXIT), nil)
         Task.detached {
+            // The run's continuation after the parse needs a second pool thread: started from
+            // here, the thread is made on this core while the main thread parses.
+            Task.detached {}
             first?()
             run()
         }

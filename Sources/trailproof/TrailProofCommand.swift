@@ -18,9 +18,10 @@ struct TrailProofCommand: AsyncParsableCommand {
             something was checked and all of it is valid); 1 validate-logs found something \
             INVALID (evidence of tampering), or mirror met a conflict or a failed copy; 2 the \
             command line is wrong; 3 the run was stopped by an error (unreadable store or key \
-            list, a failed listing, no public keys in range, a write refused); 4 validate-logs \
-            found nothing INVALID but some objects UNVERIFIED or UNREADABLE; 5 validate-logs \
-            found nothing to validate; 6 get-trail-status --check found the trail unhealthy.
+            list, a failed listing, no public keys in range, a write refused, or output that \
+            could not be written); 4 validate-logs found nothing INVALID but some objects \
+            UNVERIFIED or UNREADABLE; 5 validate-logs found nothing to validate; 6 \
+            get-trail-status --check found the trail unhealthy.
             """,
         version: "trailproof \(BuildInfo.description)",
         subcommands: [

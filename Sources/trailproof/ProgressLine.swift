@@ -19,7 +19,8 @@ final class ProgressLine: Sendable {
 
     private let state = Mutex(State())
     private let started = ContinuousClock.now
-    private let enabled: Bool
+    /// Whether the line is shown at all: standard error is a terminal that is not `dumb`.
+    let enabled: Bool
     private let counters: ValidationProgress
     /// Digests the range should hold (its hours), when one chain is validated; else nil.
     private let expectedDigests: Int?

@@ -151,10 +151,12 @@ struct ValidateLogsCommand: AsyncParsableCommand {
 
         let hours = Int((base.endTime.secondsSinceEpoch - base.startTime.secondsSinceEpoch + 3599) / 3600)
         let progress = ProgressLine(counters: counters, expectedDigests: scope == .requested ? max(1, hours) : nil)
-        let drawing = Task { await progress.run() }
+        // No task when the line is not shown: a task at this point can make the pool start a
+        // thread on the run's critical path.
+        let drawing = progress.enabled ? Task { await progress.run() } : nil
         defer {
             progress.stop()
-            drawing.cancel()
+            drawing?.cancel()
         }
         let textOutput = TextReport.Output(
             standardOutput: { text in

@@ -131,10 +131,11 @@ enum ExitStatus {
     static let unhealthy: Int32 = 6
 
     /// Ends the process with `status` from where a command's run ends. Throwing ExitCode instead
-    /// unwinds to main(), which resumes on the main queue: a new dispatch thread and the
-    /// teardown of everything the run held (folder handles, buffers), about 0.45 ms at the end
-    /// of every run, for nothing. If output was lost (``Console``), that is said on standard
-    /// error and a run that would have exited 0 exits 3: its verdicts never reached their reader.
+    /// unwinds the run and tears down everything it held (folder handles, buffers) before the
+    /// process ends, for nothing; with the async main() this replaced, main() also resumed on
+    /// the main queue, a new dispatch thread: about 0.45 ms at the end of every run. If output
+    /// was lost (``Console``), that is said on standard error and a run that would have exited
+    /// 0 exits 3: its verdicts never reached their reader.
     static func exit(_ status: Int32) -> Never {
         guard let lost = Console.lostOutput else { Glibc.exit(status) }
         _ = try? FileDescriptorIO.write(Array("trailproof: error: \(lost)\n".utf8), to: STDERR_FILENO, naming: "standard error")

@@ -44,10 +44,11 @@ let package = Package(
         ),
         .target(name: "CBuildInfo"),
         .target(name: "CHeapTuning"),
+        .target(name: "CSystemCalls"),
         .target(
             name: "TrailProof",
             dependencies: [
-                "CBuildInfo", "COpenSSLCrypto", "CZlib", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "CBuildInfo", "COpenSSLCrypto", "CSystemCalls", "CZlib", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Reporting/Schemas"],

@@ -5,8 +5,9 @@ import Synchronization
 ///
 /// Reading a log file otherwise opens the root and every folder on its path (ten `openat`s for a
 /// CloudTrail key); with this cache a run over 6,000 log files in 240 day folders opens each folder
-/// once. Each handle was opened segment by segment with `O_NOFOLLOW`, exactly as an uncached read
-/// would. At most ``capacity`` unused handles stay open; a handle in use is never closed.
+/// once. Each handle was opened as an uncached read would open it (one `openat2` beneath the root
+/// that follows no link, or segment by segment with `O_NOFOLLOW`). At most ``capacity`` unused
+/// handles stay open; a handle in use is never closed.
 final class DirectoryHandles: Sendable {
     private struct Entry {
         var descriptor: Int32

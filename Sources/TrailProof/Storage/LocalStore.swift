@@ -1,3 +1,4 @@
+import CSystemCalls
 import Glibc
 import Synchronization
 
@@ -7,7 +8,9 @@ import Synchronization
 ///     DIR/.metadata/BUCKET/KEY.json        its user metadata as a JSON object, if any
 ///
 /// Every path is walked one segment at a time with `openat(…, O_NOFOLLOW)`, so neither an
-/// unsafe key nor a symbolic link inside the store can make it read or write outside `DIR`.
+/// unsafe key nor a symbolic link inside the store can make it read or write outside `DIR`. A
+/// folder to read or list is first opened in one `openat2` call that the kernel holds to the
+/// same rules (``openBeneathRoot(_:)``); the walk runs when that fails, and says why.
 /// Only regular files are objects: a named pipe, device, socket, folder or link where an
 /// object should be is listed (nothing is hidden) but never read, and is opened with
 /// `O_NONBLOCK` so that it cannot block. Writes go to a temporary file in `DIR/.trailproof-tmp`
@@ -71,6 +74,14 @@ public struct LocalStore: ObjectStore {
     /// per file; without, sizes and times are zero).
     private func list(bucket: String, prefix: String, startAfter: String?, times: Bool, sorted: Bool = true) throws -> [ListedObject] {
         try ObjectLocation.validateBucket(bucket)
+        // Descend through the whole folders of the prefix; the last partial segment filters names.
+        let segments = prefix.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        var keys: [ListedObject] = []
+        if let directory = try openBeneathRoot([bucket] + segments.dropLast()) {
+            let basePath = segments.dropLast().map { $0 + "/" }.joined()
+            try collectKeys(in: directory, path: basePath, namePrefix: segments.last ?? "", times: times, into: &keys)
+            return finishListing(keys, startAfter: startAfter, sorted: sorted)
+        }
         var rootDirectory = try openRoot()
         defer { close(rootDirectory) }
         guard let bucketDirectory = try openDirectory(in: rootDirectory, named: bucket, create: false, for: bucket) else {
@@ -78,8 +89,6 @@ public struct LocalStore: ObjectStore {
         }
         close(rootDirectory)
         rootDirectory = -1
-        // Descend through the whole folders of the prefix; the last partial segment filters names.
-        let segments = prefix.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         var directory = bucketDirectory
         var basePath = ""
         for segment in segments.dropLast() {
@@ -95,8 +104,12 @@ public struct LocalStore: ObjectStore {
             directory = next
             basePath += segment + "/"
         }
-        var keys: [ListedObject] = []
         try collectKeys(in: directory, path: basePath, namePrefix: segments.last ?? "", times: times, into: &keys)
+        return finishListing(keys, startAfter: startAfter, sorted: sorted)
+    }
+
+    private func finishListing(_ listed: [ListedObject], startAfter: String?, sorted: Bool) -> [ListedObject] {
+        var keys = listed
         if let startAfter {
             keys.removeAll { !ObjectLocation.precedesInS3Order(startAfter, $0.key) }
         }
@@ -439,6 +452,7 @@ public struct LocalStore: ObjectStore {
     }
 
     private func openParent(_ path: [String], for location: ObjectLocation, create: Bool = true) throws -> Int32 {
+        if !create, let directory = try openBeneathRoot(path.dropLast()) { return directory }
         var directory = try openRoot()
         for segment in path.dropLast() {
             let next: Int32?
@@ -512,6 +526,19 @@ public struct LocalStore: ObjectStore {
         var path = [Self.metadataFolder] + (try objectPath(location))
         path[path.count - 1] += ".json"
         return path
+    }
+
+    /// Opens the folder `segments` name below the root in one `openat2` call that follows no
+    /// symbolic link and cannot leave the root: what the walk one segment at a time with
+    /// `O_NOFOLLOW` guarantees, in 3 calls instead of about 20 for a log folder. Nil when that
+    /// call fails for any reason (an absent folder, a link or a file on the way, a kernel without
+    /// `openat2`): the caller then walks, which says exactly what is wrong.
+    private func openBeneathRoot<Segments: Collection<String>>(_ segments: Segments) throws -> Int32? {
+        guard !segments.isEmpty, segments.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }) else { return nil }
+        let root = try openRoot()
+        defer { close(root) }
+        let directory = trailproof_open_beneath(root, segments.joined(separator: "/"), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        return directory >= 0 ? directory : nil
     }
 
     private func openRoot() throws -> Int32 {

@@ -141,6 +141,37 @@ struct LocalStoreTests {
         // Listed, so that nothing standing at a key is hidden, but never followed into or read.
         #expect(try await store.listKeys(bucket: "bkt", prefix: "", startAfter: nil) == ["linkdir", "linkfile", "real"])
         await #expect(throws: TrailProofError(.storageFailure, "")) { try await store.getObject(ObjectLocation(bucket: "bkt", key: "linkdir")) }
+        // Deeper: a folder is opened in one call that follows no link, and when that refuses, the
+        // walk one folder at a time says why.
+        try FileManager.default.createDirectory(atPath: outside.path + "/sub", withIntermediateDirectories: true)
+        try Data("secret".utf8).write(to: outside.appendingPathComponent("sub/file"))
+        try FileManager.default.createDirectory(atPath: store.root + "/bkt/real-dir", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: store.root + "/bkt/real-dir/inner", withDestinationPath: outside.path)
+        // A link that stays inside the store is not followed either.
+        try Data("inside".utf8).write(to: URL(fileURLWithPath: store.root + "/bkt/real-dir/kept"))
+        try FileManager.default.createSymbolicLink(atPath: store.root + "/bkt/inlink", withDestinationPath: "real-dir")
+        #expect(try await store.getObject(ObjectLocation(bucket: "bkt", key: "real-dir/kept")).bytes == Array("inside".utf8))
+        for key in ["linkdir/sub/file", "real-dir/inner/sub/file", "real-dir/inner/file", "inlink/kept"] {
+            let message = await failureMessage { _ = try await store.getObject(ObjectLocation(bucket: "bkt", key: key)) }
+            #expect(message?.contains("refusing to follow a symbolic link on the way to s3://bkt/\(key)") == true, "\(key): \(message ?? "read")")
+        }
+        for prefix in ["linkdir/sub/", "real-dir/inner/", "real-dir/inner/sub/f", "inlink/"] {
+            let message = await failureMessage { _ = try await store.listKeys(bucket: "bkt", prefix: prefix, startAfter: nil) }
+            #expect(message?.contains("refusing to follow a symbolic link") == true, "\(prefix): \(message ?? "listed")")
+        }
+        // A file where a folder is: nothing there, as before.
+        await #expect(throws: TrailProofError(.objectNotFound, "")) { try await store.getObject(ObjectLocation(bucket: "bkt", key: "real/x")) }
+        #expect(try await store.listKeys(bucket: "bkt", prefix: "real/x", startAfter: nil).isEmpty)
+    }
+
+    /// The message of the TrailProofError `body` throws, nil if it throws none.
+    private func failureMessage(_ body: () async throws -> Void) async -> String? {
+        do {
+            try await body()
+            return nil
+        } catch {
+            return (error as? TrailProofError)?.message ?? "\(error)"
+        }
     }
 }
 

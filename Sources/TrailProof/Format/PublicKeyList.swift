@@ -18,6 +18,16 @@ public struct PublicKeyEntry: Hashable, Sendable {
 
     /// Whether the key's validity window contains `time` (both ends inclusive).
     public func isValid(at time: Timestamp) -> Bool { validityStart <= time && time <= validityEnd }
+
+    /// Every field, the key bytes as one block: an array of bytes hashes each byte on its own,
+    /// and every digest a run loads looks its key up by its entry (``ParsedPublicKeys``).
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(der.count)
+        der.withUnsafeBytes { hasher.combine(bytes: $0) }
+        hasher.combine(validityStart)
+        hasher.combine(validityEnd)
+        hasher.combine(fingerprint)
+    }
 }
 
 /// A list of public keys in the ListPublicKeys shape:

@@ -224,4 +224,29 @@ struct FormatTests {
             #expect(throws: TrailProofError(.invalidArgument, "")) { try TrailARN(bad) }
         }
     }
+
+    @Test("Public key entries are equal, and hash equally, exactly when every field is equal")
+    func publicKeyEntryIdentity() throws {
+        let start = try #require(Timestamp(iso8601: "2026-01-01T00:00:00Z"))
+        let end = try #require(Timestamp(iso8601: "2026-12-31T00:00:00Z"))
+        let base = PublicKeyEntry(der: [UInt8](repeating: 7, count: 270), validityStart: start, validityEnd: end, fingerprint: "ab")
+        var others: [PublicKeyEntry] = []
+        for change in 0..<6 {
+            var other = base
+            switch change {
+            case 0: other.der[269] = 8
+            case 1: other.der.removeLast()
+            case 2: other.validityStart = end
+            case 3: other.validityEnd = start
+            case 4: other.fingerprint = "ac"
+            default: other.der = []
+            }
+            others.append(other)
+        }
+        let copy = PublicKeyEntry(der: base.der, validityStart: start, validityEnd: end, fingerprint: "ab")
+        #expect(copy == base)
+        #expect(copy.hashValue == base.hashValue)
+        for (index, other) in others.enumerated() { #expect(other != base, "\(index)") }
+        #expect(Set(others + [base, copy]).count == others.count + 1)
+    }
 }

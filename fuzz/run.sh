@@ -13,7 +13,7 @@ if ! command -v swiftc >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swiftc ]; then
 out=.build-fuzz
 mkdir -p "$out/crashes"
 flags=(-swift-version 6 -enable-upcoming-feature ExistentialAny -enable-upcoming-feature InternalImportsByDefault
-       -I Sources/COpenSSLCrypto -I Sources/CZlib -I "$out/CBuildInfo" -sanitize=fuzzer,address -g -Onone)
+       -I Sources/COpenSSLCrypto -I Sources/CZlib -I "$out/CBuildInfo" -I "$out/CSystemCalls" -sanitize=fuzzer,address -g -Onone)
 sources=$(find Sources/TrailProof -name '*.swift' ! -name S3Store.swift ! -name S3Configuration.swift ! -path '*/Storage/Credentials/*' | sort)
 echo "fuzz: building the library and ${#targets[@]} targets (log: $out/build.log)"
 build() { "$@" >> "$out/build.log" 2>&1 || { grep -v "Cannot export local symbol" "$out/build.log" | tail -40 >&2; exit 1; }; }
@@ -22,11 +22,15 @@ build() { "$@" >> "$out/build.log" 2>&1 || { grep -v "Cannot export local symbol
 mkdir -p "$out/CBuildInfo"
 printf 'module CBuildInfo {\n    header "%s/Sources/CBuildInfo/include/build_info.h"\n    export *\n}\n' "$(pwd)" > "$out/CBuildInfo/module.modulemap"
 build clang -c Sources/CBuildInfo/build_info.c -I Sources/CBuildInfo/include -o "$out/build_info.o"
+# The C target the local store opens folders through (openat2), likewise.
+mkdir -p "$out/CSystemCalls"
+printf 'module CSystemCalls {\n    header "%s/Sources/CSystemCalls/include/system_calls.h"\n    export *\n}\n' "$(pwd)" > "$out/CSystemCalls/module.modulemap"
+build clang -c Sources/CSystemCalls/system_calls.c -I Sources/CSystemCalls/include -o "$out/system_calls.o"
 # shellcheck disable=SC2086
 build swiftc "${flags[@]}" -parse-as-library -enable-testing -emit-library -static -emit-module -module-name TrailProof \
     -emit-module-path "$out/TrailProof.swiftmodule" -o "$out/libTrailProof.a" $sources
 for target in "${targets[@]}"; do
-    build swiftc "${flags[@]}" -parse-as-library -I "$out" -L "$out" -lTrailProof "fuzz/$target.swift" "$out/build_info.o" \
+    build swiftc "${flags[@]}" -parse-as-library -I "$out" -L "$out" -lTrailProof "fuzz/$target.swift" "$out/build_info.o" "$out/system_calls.o" \
         -lswiftSynchronization -lcrypto -lz -o "$out/$target"
 done
 status=0

@@ -18,14 +18,15 @@ sources=$(find Sources/TrailProof -name '*.swift' ! -name S3Store.swift ! -name 
 echo "fuzz: building the library and ${#targets[@]} targets (log: $out/build.log)"
 build() { "$@" >> "$out/build.log" 2>&1 || { grep -v "Cannot export local symbol" "$out/build.log" | tail -40 >&2; exit 1; }; }
 : > "$out/build.log"
-# The C target that carries the build's commit: a module map for swiftc, and its object.
-mkdir -p "$out/CBuildInfo"
-printf 'module CBuildInfo {\n    header "%s/Sources/CBuildInfo/include/build_info.h"\n    export *\n}\n' "$(pwd)" > "$out/CBuildInfo/module.modulemap"
-build clang -c Sources/CBuildInfo/build_info.c -I Sources/CBuildInfo/include -o "$out/build_info.o"
-# The C target the local store opens folders through (openat2), likewise.
-mkdir -p "$out/CSystemCalls"
-printf 'module CSystemCalls {\n    header "%s/Sources/CSystemCalls/include/system_calls.h"\n    export *\n}\n' "$(pwd)" > "$out/CSystemCalls/module.modulemap"
-build clang -c Sources/CSystemCalls/system_calls.c -I Sources/CSystemCalls/include -o "$out/system_calls.o"
+# The library's own C targets (the build's commit; openat2 for the local store): a module map
+# for swiftc, and the object.
+c_target() {  # NAME BASENAME: Sources/NAME/BASENAME.c with include/BASENAME.h
+    mkdir -p "$out/$1"
+    printf 'module %s {\n    header "%s/Sources/%s/include/%s.h"\n    export *\n}\n' "$1" "$(pwd)" "$1" "$2" > "$out/$1/module.modulemap"
+    build clang -c "Sources/$1/$2.c" -I "Sources/$1/include" -o "$out/$2.o"
+}
+c_target CBuildInfo build_info
+c_target CSystemCalls system_calls
 # shellcheck disable=SC2086
 build swiftc "${flags[@]}" -parse-as-library -enable-testing -emit-library -static -emit-module -module-name TrailProof \
     -emit-module-path "$out/TrailProof.swiftmodule" -o "$out/libTrailProof.a" $sources

@@ -76,45 +76,40 @@ public struct LocalStore: ObjectStore {
         try ObjectLocation.validateBucket(bucket)
         // Descend through the whole folders of the prefix; the last partial segment filters names.
         let segments = prefix.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        var keys: [ListedObject] = []
-        if let directory = try openBeneathRoot([bucket] + segments.dropLast()) {
-            let basePath = segments.dropLast().map { $0 + "/" }.joined()
-            try collectKeys(in: directory, path: basePath, namePrefix: segments.last ?? "", times: times, into: &keys)
-            return finishListing(keys, startAfter: startAfter, sorted: sorted)
-        }
-        var rootDirectory = try openRoot()
-        defer { close(rootDirectory) }
-        guard let bucketDirectory = try openDirectory(in: rootDirectory, named: bucket, create: false, for: bucket) else {
+        let folders = segments.dropLast()
+        guard let directory = try openBeneathRoot([bucket] + folders) ?? walkToListedFolder(bucket: bucket, folders, of: prefix) else {
             return []
         }
-        close(rootDirectory)
-        rootDirectory = -1
-        var directory = bucketDirectory
-        var basePath = ""
-        for segment in segments.dropLast() {
-            guard !segment.isEmpty, segment != ".", segment != ".." else {
-                close(directory)
-                return []
-            }
-            guard let next = try openDirectory(in: directory, named: segment, create: false, for: prefix) else {
-                close(directory)
-                return []
-            }
-            close(directory)
-            directory = next
-            basePath += segment + "/"
-        }
-        try collectKeys(in: directory, path: basePath, namePrefix: segments.last ?? "", times: times, into: &keys)
-        return finishListing(keys, startAfter: startAfter, sorted: sorted)
-    }
-
-    private func finishListing(_ listed: [ListedObject], startAfter: String?, sorted: Bool) -> [ListedObject] {
-        var keys = listed
+        var keys: [ListedObject] = []
+        try collectKeys(in: directory, path: folders.map { $0 + "/" }.joined(), namePrefix: segments.last ?? "", times: times, into: &keys)
         if let startAfter {
             keys.removeAll { !ObjectLocation.precedesInS3Order(startAfter, $0.key) }
         }
         if sorted { keys.sort { ObjectLocation.precedesInS3Order($0.key, $1.key) } }
         return keys
+    }
+
+    /// The folder `folders` names in `bucket`, opened one segment at a time without following a
+    /// link; nil (nothing to list) when one is absent, empty, `.` or `..`.
+    private func walkToListedFolder(bucket: String, _ folders: ArraySlice<String>, of prefix: String) throws -> Int32? {
+        let root = try openRoot()
+        defer { close(root) }
+        guard var directory = try openDirectory(in: root, named: bucket, create: false, for: bucket) else { return nil }
+        for segment in folders {
+            let next: Int32?
+            do {
+                next =
+                    segment.isEmpty || segment == "." || segment == ".."
+                    ? nil : try openDirectory(in: directory, named: segment, create: false, for: prefix)
+            } catch {
+                close(directory)
+                throw error
+            }
+            close(directory)
+            guard let next else { return nil }
+            directory = next
+        }
+        return directory
     }
 
     public func listBuckets() async throws -> [String] {

@@ -42,6 +42,20 @@ struct ByteWord {
         return ~(((difference & low) &+ low) | difference | low)
     }
 
+    /// Whether every byte of `bytes` is ASCII, a word at a time.
+    static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var position = 0
+        while position + 8 <= bytes.count {
+            if ByteWord(bytes, at: position).hasNonASCII { return false }
+            position += 8
+        }
+        while position < bytes.count {
+            if bytes[position] >= 0x80 { return false }
+            position += 1
+        }
+        return true
+    }
+
     /// Where the whole words from `start` that may stand in a JSON string as they are (printable
     /// ASCII other than `"` and `\`) end: the reading byte by byte resumes there, at the word
     /// that holds the closing quote, an escape or a byte to check (JSON strings of keys, hashes

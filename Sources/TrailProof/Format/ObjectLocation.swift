@@ -62,6 +62,11 @@ public struct ObjectLocation: Hashable, Comparable, Sendable, CustomStringConver
         left.utf8.count == right.utf8.count && withBytes(of: left) { mine in withBytes(of: right) { sameBytes(mine, $0) } }
     }
 
+    /// Whether the first `count` bytes of `left` and `right` (each at least that long) are the same.
+    static func samePrefix(_ left: String, _ right: String, count: Int) -> Bool {
+        withBytes(of: left, 0..<count) { mine in withBytes(of: right, 0..<count) { sameBytes(mine, $0) } }
+    }
+
     /// Whether `key` starts with the bytes of `prefix` (no Unicode comparison), in place where
     /// both are contiguous.
     static func hasBytePrefix(_ key: String, _ prefix: String) -> Bool {

@@ -26,7 +26,7 @@ enum DirectoryEntry {
     /// `path` followed by `name` as one string made in one allocation, or nil when `name` is not
     /// UTF-8 (such a name is no S3 key, and a listing leaves it out).
     static func key(_ path: String, _ name: UnsafeBufferPointer<UInt8>) -> String? {
-        guard name.allSatisfy({ $0 < 0x80 }) || String(validating: name, as: UTF8.self) != nil else { return nil }
+        guard ByteWord.isASCII(UnsafeRawBufferPointer(name)) || String(validating: name, as: UTF8.self) != nil else { return nil }
         var path = path
         return path.withUTF8 { head in
             String(unsafeUninitializedCapacity: head.count + name.count) { out in

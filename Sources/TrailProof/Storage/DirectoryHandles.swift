@@ -34,11 +34,11 @@ final class DirectoryHandles: Sendable {
         var segments: [String] { description.split(separator: "/").map(String.init) }
 
         static func == (left: Folder, right: Folder) -> Bool {
+            // Part by part, each string passed on its own: a closure that captured a folder copied
+            // it (three strings) on every read's lookup.
             left.keyLength == right.keyLength && ObjectLocation.sameBytes(left.base, right.base)
                 && ObjectLocation.sameBytes(left.bucket, right.bucket)
-                && ObjectLocation.withBytes(of: left.key, 0..<left.keyLength) { mine in
-                    ObjectLocation.withBytes(of: right.key, 0..<right.keyLength) { ObjectLocation.sameBytes(mine, $0) }
-                }
+                && ObjectLocation.samePrefix(left.key, right.key, count: left.keyLength)
         }
 
         func hash(into hasher: inout Hasher) {

@@ -303,10 +303,15 @@ public struct LocalStore: ObjectStore {
             let file = path.withName { openat(directory, $0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY) }
             return (file, errno)
         }
-        let openFolder = { try openParent(path.segments, for: location, create: false) }
-        let file =
-            try context.map { try handles.withHandle(path.folder, lease: &$0.folder, open: openFolder, openFile) }
-            ?? handles.withHandle(path.folder, open: openFolder, openFile)
+        // A local function, not a closure in a constant: that one was allocated (with a copy of
+        // the path) on every read.
+        func openFolder() throws -> Int32 { try openParent(path.segments, for: location, create: false) }
+        let file: (Int32, Int32)
+        if let context {
+            file = try handles.withHandle(path.folder, lease: &context.folder, open: openFolder, openFile)
+        } else {
+            file = try handles.withHandle(path.folder, open: openFolder, openFile)
+        }
         if file.0 < 0 {
             errno = file.1
             switch errno {

@@ -18,6 +18,8 @@ final class CoverageTracker {
     private var candidateKeys = Set<DayKey>()
     /// Where a log key's part after its day folder starts (`PREFIX/YYYY/MM/DD/`).
     private let nameStart: Int
+    /// The bytes of the location's log prefix, which every key of a day starts with.
+    private let logPrefixBytes: [UInt8]
 
     /// A log key in a day's set: equal by its bytes (S3's identity of keys), hashed by its bytes
     /// after the day folder, where the keys of one day differ (hashing the ~85 bytes they share
@@ -44,24 +46,33 @@ final class CoverageTracker {
         self.location = location
         self.listing = listing
         nameStart = location.logPrefix.utf8.count + "YYYY/MM/DD/".utf8.count
+        logPrefixBytes = Array(location.logPrefix.utf8)
     }
 
     /// The day folder of a log key (`…/CloudTrail/REGION/YYYY/MM/DD/…`), or nil if it has none.
-    private func day(of key: String) -> Timestamp? {
-        guard ObjectLocation.hasBytePrefix(key, location.logPrefix) else { return nil }
-        let start = location.logPrefix.utf8.count
-        var key = key
-        return key.withUTF8 { bytes in
-            guard bytes.count >= start + 11, bytes[start + 10] == UInt8(ascii: "/") else { return nil }
+    /// `last` is the previous key's folder as read: a digest's keys are mostly of one day, and
+    /// a key whose ten date bytes are the same as the last one's takes its day without parsing.
+    private func day(of key: String, last: inout (date: (UInt64, UInt16), day: Timestamp)?) -> Timestamp? {
+        let start = logPrefixBytes.count
+        return ObjectLocation.withBytes(of: key) { bytes -> Timestamp? in
+            guard bytes.count >= start + 11, bytes[start + 10] == UInt8(ascii: "/"),
+                logPrefixBytes.withUnsafeBytes({ ObjectLocation.sameBytes(UnsafeRawBufferPointer(rebasing: bytes[0..<start]), $0) })
+            else { return nil }
+            let date = (
+                bytes.loadUnaligned(fromByteOffset: start, as: UInt64.self), bytes.loadUnaligned(fromByteOffset: start + 8, as: UInt16.self)
+            )
+            if let last, last.date == date { return last.day }
             // YYYY/MM/DD read as YYYY-MM-DD in a buffer on the stack: this runs once per listed
             // log file, and allocating for each shows.
-            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 10) { date in
+            let parsed = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 10) { text in
                 for offset in 0..<10 {
                     let byte = bytes[start + offset]
-                    date[offset] = byte == UInt8(ascii: "/") ? UInt8(ascii: "-") : byte
+                    text[offset] = byte == UInt8(ascii: "/") ? UInt8(ascii: "-") : byte
                 }
-                return Timestamp(iso8601UTF8: UnsafeBufferPointer(date))
+                return Timestamp(iso8601UTF8: UnsafeBufferPointer(text))
             }
+            if let parsed { last = (date, parsed) }
+            return parsed
         }
     }
 
@@ -71,10 +82,11 @@ final class CoverageTracker {
         // once per run of entries, not looked up per entry (`references[day]?.insert` allocated
         // three coroutine frames per entry).
         var current: (day: Timestamp, keys: Set<DayKey>)?
+        var lastDay: (date: (UInt64, UInt16), day: Timestamp)?
         // By index: a `for entry in` loop copies every entry (seven strings) to read one key.
         for index in entries.indices where entries[index].location.bucket == location.bucket {
             let key = entries[index].location.key
-            guard let day = day(of: key) else { continue }
+            guard let day = day(of: key, last: &lastDay) else { continue }
             let dayKey = DayKey(key: key, hashedFrom: nameStart)
             if let oldestClosed, day >= oldestClosed {
                 if candidateKeys.remove(dayKey) != nil {

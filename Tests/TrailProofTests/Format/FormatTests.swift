@@ -83,6 +83,22 @@ struct FormatTests {
         }
     }
 
+    @Test("The word-at-a-time ASCII check agrees with a byte-by-byte one at every length and position")
+    func wordASCIICheck() {
+        // Lengths around the word size, and each one with a single high byte at each place
+        // (in the whole words and in the tail read byte by byte).
+        var generator = SplitMix(seed: 29)
+        for count in 0...40 {
+            let ascii = (0..<count).map { _ in UInt8.random(in: 0...0x7f, using: &generator) }
+            #expect(ascii.withUnsafeBytes { ByteWord.isASCII($0) }, "\(ascii)")
+            for position in 0..<count {
+                var bytes = ascii
+                bytes[position] = UInt8.random(in: 0x80...0xff, using: &generator)
+                #expect(!bytes.withUnsafeBytes { ByteWord.isASCII($0) }, "\(bytes): byte \(position) is not ASCII")
+            }
+        }
+    }
+
     @Test("The bucket check agrees with a plain reading of its rule on random names")
     func bucketCheckAgreesWithRule() {
         // The rule, read plainly: 3 to 255 bytes of A-Z a-z 0-9 . _ -, no "..", starting and

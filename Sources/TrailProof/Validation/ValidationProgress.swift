@@ -1,8 +1,8 @@
 import Synchronization
 
 /// Counters a caller can read while a run goes on, for a progress line: the bytes of log files
-/// read so far (as stored, before gunzip) and the log files read. Updated by the workers with
-/// one atomic add per read; reading them never waits.
+/// read so far (as stored, before gunzip) and the log files read. Updated by each worker once per
+/// batch of files it reads; reading them never waits.
 public final class ValidationProgress: Sendable {
     private let bytes = Atomic<Int>(0)
     private let files = Atomic<Int>(0)
@@ -14,6 +14,8 @@ public final class ValidationProgress: Sendable {
     /// Log files read so far.
     public var logFilesRead: Int { files.load(ordering: .relaxed) }
 
-    func add(bytes count: Int) { bytes.add(count, ordering: .relaxed) }
-    func addLogFile() { files.add(1, ordering: .relaxed) }
+    func add(bytes count: Int, logFiles: Int) {
+        bytes.add(count, ordering: .relaxed)
+        files.add(logFiles, ordering: .relaxed)
+    }
 }

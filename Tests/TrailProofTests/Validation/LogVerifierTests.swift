@@ -20,6 +20,30 @@ struct LogVerifierTests {
         ]
     }()
 
+    @Test("The progress counters count every file of a batch and the stored bytes read, in every read path", arguments: 0..<3)
+    func progressCounters(size: Int) async throws {
+        let text = Self.texts[size].1
+        let gzip = try Gzip.compress(text)
+        let hash = MessageDigest.sha256Hex(text)
+        let folder = try TestEnvironment.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for store in [try LocalStore.create(root: folder.path) as any ObjectStore, InMemoryStore(chunkSize: 16 * 1024)] {
+            // Three stored files and one missing: four files read, three files' bytes.
+            var entries: [DigestFile.LogFileEntry] = []
+            for index in 0..<4 {
+                let location = ObjectLocation(bucket: "logs", key: "AWSLogs/progress-\(index).json.gz")
+                if index != 2 { try await store.putObject(location, bytes: gzip, metadata: [:], overwrite: false) }
+                entries.append(DigestFile.LogFileEntry(location: location, hashValue: hash, newestEventTime: "", oldestEventTime: ""))
+            }
+            let counters = ValidationProgress()
+            let verifier = LogVerifier(store: store, progress: counters)
+            _ = await verifier.verify(entries)
+            _ = await verifier.verify(entries[0])
+            #expect(counters.logFilesRead == 5, "\(store.displayName), \(Self.texts[size].0)")
+            #expect(counters.bytesRead == 4 * gzip.count, "\(store.displayName), \(Self.texts[size].0)")
+        }
+    }
+
     @Test("A batch read by one worker gets the verdicts of files read one by one", arguments: 0..<3)
     func reusedWorker(size: Int) async throws {
         let text = Self.texts[size].1

@@ -20,18 +20,33 @@ public struct DigestFile: Hashable, Sendable {
         public var hashValue: String
         /// Always `SHA-256` in files CloudTrail writes.
         public var hashAlgorithm: String
-        public var newestEventTime: String
-        public var oldestEventTime: String
+        public var newestEventTime: String {
+            get { newest.description }
+            set { newest = ShortText(newValue) }
+        }
+        public var oldestEventTime: String {
+            get { oldest.description }
+            set { oldest = ShortText(newValue) }
+        }
+        /// The event times, kept in place (see ``ShortText``).
+        private(set) var newest: ShortText
+        private(set) var oldest: ShortText
 
         public init(
             location: ObjectLocation, hashValue: String, hashAlgorithm: String = "SHA-256",
             newestEventTime: String, oldestEventTime: String
         ) {
+            self.init(
+                location: location, hashValue: hashValue, hashAlgorithm: hashAlgorithm, newest: ShortText(newestEventTime),
+                oldest: ShortText(oldestEventTime))
+        }
+
+        init(location: ObjectLocation, hashValue: String, hashAlgorithm: String, newest: ShortText, oldest: ShortText) {
             self.location = location
             self.hashValue = hashValue
             self.hashAlgorithm = hashAlgorithm
-            self.newestEventTime = newestEventTime
-            self.oldestEventTime = oldestEventTime
+            self.newest = newest
+            self.oldest = oldest
         }
     }
 

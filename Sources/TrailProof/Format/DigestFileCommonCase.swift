@@ -113,29 +113,28 @@ extension DigestFile {
             var key: String?
             var hash: String?
             var algorithm: String?
-            var newest: String?
-            var oldest: String?
+            var newest: ShortText?
+            var oldest: ShortText?
             let names = entryNames
             let found = object(names: names) { scanner, index in
-                guard let value = scanner.string() else { return false }
-                func set(_ slot: inout String?) -> Bool {
-                    guard slot == nil else { return false }
+                func set<Value>(_ slot: inout Value?, _ value: Value?) -> Bool {
+                    guard slot == nil, let value else { return false }
                     slot = value
                     return true
                 }
                 switch index {
-                case 0: return set(&bucket)
-                case 1: return set(&key)
-                case 2: return set(&hash)
-                case 3: return set(&algorithm)
-                case 4: return set(&newest)
-                default: return set(&oldest)
+                case 0: return set(&bucket, scanner.string())
+                case 1: return set(&key, scanner.string())
+                case 2: return set(&hash, scanner.string())
+                case 3: return set(&algorithm, scanner.string())
+                // The event times: kept in place (validation never reads them).
+                case 4: return set(&newest, scanner.shortText())
+                default: return set(&oldest, scanner.shortText())
                 }
             }
             guard found, let bucket, let key, let hash, let algorithm, let newest, let oldest else { return nil }
             return LogFileEntry(
-                location: ObjectLocation(bucket: bucket, key: key), hashValue: hash, hashAlgorithm: algorithm, newestEventTime: newest,
-                oldestEventTime: oldest)
+                location: ObjectLocation(bucket: bucket, key: key), hashValue: hash, hashAlgorithm: algorithm, newest: newest, oldest: oldest)
         }
 
         /// An object whose members are all among `names` and whose values `member` reads (given
@@ -176,6 +175,18 @@ extension DigestFile {
 
         /// A string value of printable ASCII whose only escapes are `\/`, `\"` and `\\`.
         private mutating func string() -> String? {
+            guard let (raw, escapes) = stringBytes() else { return nil }
+            return escapes == 0 ? String(decoding: raw, as: UTF8.self) : Self.unescaped(raw, escapes: escapes)
+        }
+
+        /// ``string()`` as a ``ShortText``: an event time is kept in place, no string made.
+        private mutating func shortText() -> ShortText? {
+            guard let (raw, escapes) = stringBytes() else { return nil }
+            return escapes == 0 ? ShortText(utf8: UnsafeRawBufferPointer(raw)) : ShortText(Self.unescaped(raw, escapes: escapes))
+        }
+
+        /// The raw bytes of a string value (between its quotes) and how many escapes they hold.
+        private mutating func stringBytes() -> (UnsafeBufferPointer<UInt8>, escapes: Int)? {
             guard take(UInt8(ascii: "\"")) else { return nil }
             let start = position
             var escapes = 0
@@ -204,9 +215,12 @@ extension DigestFile {
             guard position < bytes.count else { return nil }
             let raw = UnsafeBufferPointer(rebasing: bytes[start..<position])
             position += 1
-            guard escapes > 0 else { return String(decoding: raw, as: UTF8.self) }
-            // Each escape is a backslash before the byte it stands for.
-            return String(unsafeUninitializedCapacity: raw.count - escapes) { out in
+            return (raw, escapes)
+        }
+
+        /// `raw` without its `escapes` backslashes: each escape is a backslash before the byte it stands for.
+        private static func unescaped(_ raw: UnsafeBufferPointer<UInt8>, escapes: Int) -> String {
+            String(unsafeUninitializedCapacity: raw.count - escapes) { out in
                 var written = 0
                 var index = 0
                 while index < raw.count {

@@ -37,6 +37,32 @@ struct DigestFileTests {
             ))
     }
 
+    @Test("An entry's event times, kept in place when short ASCII, read back and compare and hash as the strings they are")
+    func shortText() {
+        let texts = [
+            "", "Z", "2026-01-01T00:30:00Z", "2026-01-01T00:30:00.123Z", String(repeating: "x", count: 24), String(repeating: "x", count: 25),
+            "2026-01-01T00:30:00+01:00", "caf\u{E9}", "cafe\u{301}", "K", "\u{212A}", "\u{1}\u{7f}", "a\u{0}b", "a", "a\u{0}",
+        ]
+        for text in texts {
+            let short = ShortText(text)
+            #expect(short.description == text && Array(short.description.utf8) == Array(text.utf8), "\(text.debugDescription)")
+            let read = Array(text.utf8).withUnsafeBytes { ShortText(utf8: $0) }
+            #expect(Array(read.description.utf8) == Array(text.utf8), "\(text.debugDescription) from its bytes")
+            for other in texts {
+                for pair in [(short, ShortText(other)), (read, Array(other.utf8).withUnsafeBytes { ShortText(utf8: $0) })] {
+                    #expect((pair.0 == pair.1) == (text == other), "\(text.debugDescription) and \(other.debugDescription)")
+                    if text == other { #expect(pair.0.hashValue == pair.1.hashValue, "\(text.debugDescription) and \(other.debugDescription)") }
+                }
+            }
+        }
+        // The entry's properties are the texts given, set or read from a document.
+        var entry = DigestFile.LogFileEntry(
+            location: ObjectLocation(bucket: "b", key: "k"), hashValue: "h", newestEventTime: "2026-01-01T00:30:00Z", oldestEventTime: "\u{212A}")
+        #expect(entry.newestEventTime == "2026-01-01T00:30:00Z" && Array(entry.oldestEventTime.utf8) == Array("\u{212A}".utf8))
+        entry.newestEventTime = String(repeating: "y", count: 30)
+        #expect(entry.newestEventTime == String(repeating: "y", count: 30))
+    }
+
     @Test("The one-pass reader takes CloudTrail's documents as the strict reader does, and leaves it every other")
     func commonCaseAgreesWithStrictReader() throws {
         func escapingSlashes(_ bytes: [UInt8]) -> [UInt8] {

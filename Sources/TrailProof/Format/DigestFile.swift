@@ -17,7 +17,10 @@ public struct DigestFile: Hashable, Sendable {
     public struct LogFileEntry: Hashable, Sendable {
         public var location: ObjectLocation
         /// Hex SHA-256 of the log's uncompressed bytes.
-        public var hashValue: String
+        public var hashValue: String {
+            get { hash.description }
+            set { hash = HashText(newValue) }
+        }
         /// Always `SHA-256` in files CloudTrail writes.
         public var hashAlgorithm: String
         public var newestEventTime: String {
@@ -28,6 +31,8 @@ public struct DigestFile: Hashable, Sendable {
             get { oldest.description }
             set { oldest = ShortText(newValue) }
         }
+        /// The hash value, kept as bytes when it is lowercase hex (see ``HashText``).
+        private(set) var hash: HashText
         /// The event times, kept in place (see ``ShortText``).
         private(set) var newest: ShortText
         private(set) var oldest: ShortText
@@ -37,13 +42,13 @@ public struct DigestFile: Hashable, Sendable {
             newestEventTime: String, oldestEventTime: String
         ) {
             self.init(
-                location: location, hashValue: hashValue, hashAlgorithm: hashAlgorithm, newest: ShortText(newestEventTime),
+                location: location, hash: HashText(hashValue), hashAlgorithm: hashAlgorithm, newest: ShortText(newestEventTime),
                 oldest: ShortText(oldestEventTime))
         }
 
-        init(location: ObjectLocation, hashValue: String, hashAlgorithm: String, newest: ShortText, oldest: ShortText) {
+        init(location: ObjectLocation, hash: HashText, hashAlgorithm: String, newest: ShortText, oldest: ShortText) {
             self.location = location
-            self.hashValue = hashValue
+            self.hash = hash
             self.hashAlgorithm = hashAlgorithm
             self.newest = newest
             self.oldest = oldest

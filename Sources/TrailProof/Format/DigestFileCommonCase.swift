@@ -111,7 +111,7 @@ extension DigestFile {
         private mutating func entry() -> LogFileEntry? {
             var bucket: String?
             var key: String?
-            var hash: String?
+            var hash: HashText?
             var algorithm: String?
             var newest: ShortText?
             var oldest: ShortText?
@@ -122,19 +122,19 @@ extension DigestFile {
                     slot = value
                     return true
                 }
+                // The hash and the event times are kept in place: no strings made.
                 switch index {
                 case 0: return set(&bucket, scanner.string())
                 case 1: return set(&key, scanner.string())
-                case 2: return set(&hash, scanner.string())
+                case 2: return set(&hash, scanner.hashText())
                 case 3: return set(&algorithm, scanner.string())
-                // The event times: kept in place (validation never reads them).
                 case 4: return set(&newest, scanner.shortText())
                 default: return set(&oldest, scanner.shortText())
                 }
             }
             guard found, let bucket, let key, let hash, let algorithm, let newest, let oldest else { return nil }
             return LogFileEntry(
-                location: ObjectLocation(bucket: bucket, key: key), hashValue: hash, hashAlgorithm: algorithm, newest: newest, oldest: oldest)
+                location: ObjectLocation(bucket: bucket, key: key), hash: hash, hashAlgorithm: algorithm, newest: newest, oldest: oldest)
         }
 
         /// An object whose members are all among `names` and whose values `member` reads (given
@@ -183,6 +183,12 @@ extension DigestFile {
         private mutating func shortText() -> ShortText? {
             guard let (raw, escapes) = stringBytes() else { return nil }
             return escapes == 0 ? ShortText(utf8: UnsafeRawBufferPointer(raw)) : ShortText(Self.unescaped(raw, escapes: escapes))
+        }
+
+        /// ``string()`` as a ``HashText``: lowercase hex kept as its bytes, no string made.
+        private mutating func hashText() -> HashText? {
+            guard let (raw, escapes) = stringBytes() else { return nil }
+            return escapes == 0 ? HashText(utf8: UnsafeRawBufferPointer(raw)) : HashText(Self.unescaped(raw, escapes: escapes))
         }
 
         /// The raw bytes of a string value (between its quotes) and how many escapes they hold.

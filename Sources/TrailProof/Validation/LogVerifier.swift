@@ -90,7 +90,7 @@ final class LogVerifier: Sendable {
             return .notRead(error)
         }
         // As aws-cli: what inflated so far is hashed, and a different hash is reported first.
-        guard hasher.finish({ Hex.isEncoding(of: $0, entries[index].hashValue) }) else { return .invalid(.hashMismatch) }
+        guard hasher.finish({ entries[index].hash.isEncoding(of: $0) }) else { return .invalid(.hashMismatch) }
         switch ending {
         case .complete:
             return .valid

@@ -63,6 +63,43 @@ struct DigestFileTests {
         #expect(entry.newestEventTime == String(repeating: "y", count: 30))
     }
 
+    @Test("An entry's hash value, kept as bytes when lowercase hex, reads back, matches a digest and compares as the string it is")
+    func hashText() {
+        var generator = SplitMix(seed: 47)
+        for _ in 0..<200 {
+            let digest = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let other = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let hex = Hex.encode(digest)
+            var damaged = Array(hex.utf8)
+            damaged[Int.random(in: 0..<64, using: &generator)] = [UInt8(ascii: "g"), UInt8(ascii: "A"), 0x00, 0xc3].randomElement(using: &generator)!
+            let texts = [
+                hex, hex.uppercased(), Hex.encode(other), Hex.encode([digest[0] ^ 1] + digest.dropFirst()),
+                Hex.encode(digest.dropLast() + [digest[31] ^ 0x80]),
+                String(hex.dropLast()), hex + "0", "", String(decoding: damaged, as: UTF8.self),
+                String(hex.dropLast()) + "\u{E9}",
+            ]
+            for text in texts {
+                let kept = HashText(text)
+                let read = Array(text.utf8).withUnsafeBytes { HashText(utf8: $0) }
+                for hash in [kept, read] {
+                    #expect(Array(hash.description.utf8) == Array(text.utf8), "\(text.debugDescription)")
+                    let matches = digest.withUnsafeBytes { hash.isEncoding(of: $0) }
+                    #expect(matches == (text == hex), "\(text.debugDescription) against \(hex)")
+                    for second in texts {
+                        let pair = HashText(second)
+                        #expect((hash == pair) == (text == second), "\(text.debugDescription) and \(second.debugDescription)")
+                        if text == second { #expect(hash.hashValue == pair.hashValue) }
+                    }
+                }
+            }
+        }
+        var entry = DigestFile.LogFileEntry(
+            location: ObjectLocation(bucket: "b", key: "k"), hashValue: "ABC", newestEventTime: "", oldestEventTime: "")
+        #expect(entry.hashValue == "ABC")
+        entry.hashValue = String(repeating: "0f", count: 32)
+        #expect(entry.hashValue == String(repeating: "0f", count: 32))
+    }
+
     @Test("The one-pass reader takes CloudTrail's documents as the strict reader does, and leaves it every other")
     func commonCaseAgreesWithStrictReader() throws {
         func escapingSlashes(_ bytes: [UInt8]) -> [UInt8] {

@@ -3,8 +3,8 @@
 ///
 /// Every log file of a run has one; as a string it was an allocation, a free and reference
 /// counts per file, and the comparison with the file's SHA-256 read 64 characters. Equal and
-/// hashed as the text's string is, so an entry compares as it did when it held a string.
-struct HashText: Hashable, Sendable, CustomStringConvertible {
+/// hashed as the text's string is (``CompactText``).
+struct HashText: CompactText, Sendable {
     private enum Storage: Sendable {
         /// The 32 bytes, in order, four to a word (the first byte in the low byte).
         case digest(UInt64, UInt64, UInt64, UInt64)
@@ -79,14 +79,8 @@ struct HashText: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    static func == (left: HashText, right: HashText) -> Bool {
-        if case .digest(let a, let b, let c, let d) = left.storage, case .digest(let e, let f, let g, let h) = right.storage {
-            return a == e && b == f && c == g && d == h
-        }
-        return left.description == right.description
-    }
-
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(description)
+    static func sameCompactText(_ left: HashText, _ right: HashText) -> Bool? {
+        guard case .digest(let a, let b, let c, let d) = left.storage, case .digest(let e, let f, let g, let h) = right.storage else { return nil }
+        return a == e && b == f && c == g && d == h
     }
 }

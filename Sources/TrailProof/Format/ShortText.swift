@@ -3,9 +3,8 @@
 ///
 /// A digest entry carries two event times (`YYYY-MM-DDTHH:MM:SSZ`, 20 bytes) that validation
 /// never reads; as strings they were two allocations (and two frees, two reference counts) per
-/// log file of every digest. Equal and hashed as the text's string is, so an entry compares
-/// as it did when it held strings.
-struct ShortText: Hashable, Sendable, CustomStringConvertible {
+/// log file of every digest. Equal and hashed as the text's string is (``CompactText``).
+struct ShortText: CompactText, Sendable {
     private enum Storage: Sendable {
         /// The bytes, the first in the low byte of the first word, and how many there are.
         case inline(UInt64, UInt64, UInt64, count: UInt8)
@@ -50,16 +49,9 @@ struct ShortText: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    static func == (left: ShortText, right: ShortText) -> Bool {
-        // Two ASCII texts are equal when their bytes are; otherwise as strings compare (a
-        // non-ASCII string may equal an ASCII one: K and the Kelvin sign).
-        if case .inline(let a, let b, let c, let count) = left.storage, case .inline(let d, let e, let f, let otherCount) = right.storage {
-            return count == otherCount && a == d && b == e && c == f
-        }
-        return left.description == right.description
-    }
-
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(description)
+    static func sameCompactText(_ left: ShortText, _ right: ShortText) -> Bool? {
+        guard case .inline(let a, let b, let c, let count) = left.storage, case .inline(let d, let e, let f, let otherCount) = right.storage
+        else { return nil }
+        return count == otherCount && a == d && b == e && c == f
     }
 }

@@ -2,6 +2,9 @@
 # Validates one trail in a SeaweedFS server on this machine directly and through a TCP proxy that
 # adds DELAY ms each way (bench/latency_proxy.py; 10 and 40 by default), with trailproof and with
 # the aws-cli oracle, and prints the times and ratios. Fails if any timed run does not exit 0.
+# trailproof's times are the best of three runs (single runs of about 0.1 s on loopback read 0.09
+# to 0.13 s, and the 10 ms ratio 1.6x to 2.1x), its peak RSS the largest of the three; aws-cli's
+# runs take seconds and are timed once.
 #
 #   bash bench/validate-latency.sh [HOURS] [LOGS_PER_HOUR] [DELAYS]     (default: 24 12 "10 40")
 #   AWSCLI=0 skips the oracle (for large trails); BUILD=debug times the debug build; TP_ARGS adds
@@ -75,6 +78,18 @@ timed() {
     echo "$finished - $began" | bc -l
 }
 rss() { echo "$(( $(tail -1 "$work/rss") / 1024 )) MB peak RSS"; }
+# The best time of three runs of trailproof; $work/rss ends up with the largest peak RSS of them.
+best_of_three() {
+    local name=$1 best="" took peak=0
+    shift
+    for _ in 1 2 3; do
+        took=$(timed "$name" "$@") || exit 1
+        if [ -z "$best" ] || [ "$(echo "$took < $best" | bc -l)" = 1 ]; then best=$took; fi
+        if [ "$(tail -1 "$work/rss")" -gt "$peak" ]; then peak=$(tail -1 "$work/rss"); fi
+    done
+    echo "$peak" > "$work/rss"
+    echo "$best"
+}
 start_proxy() {  # starts a proxy adding $1 ms each way; sets endpoint
     python3 bench/latency_proxy.py --upstream "${TRAILPROOF_S3_ENDPOINT#http://}" --delay-ms "$1" --port-file "$work/port-$1" \
         > "$work/proxy-$1.log" 2>&1 &
@@ -86,7 +101,7 @@ start_proxy() {  # starts a proxy adding $1 ms each way; sets endpoint
 
 printf 'trail: %d hours x %d log files (%d logs), SeaweedFS %s, %d cores, %s build\n' "$hours" "$per_hour" "$((hours * per_hour))" \
     "$(weed version 2>&1 | head -1 | awk '{print $3}')" "$(nproc)" "${BUILD:-release}"
-t_local=$(timed "trailproof (loopback)" "$tp" validate-logs --endpoint-url "$TRAILPROOF_S3_ENDPOINT" ${TP_ARGS:-} "${arguments[@]}")
+t_local=$(best_of_three "trailproof (loopback)" "$tp" validate-logs --endpoint-url "$TRAILPROOF_S3_ENDPOINT" ${TP_ARGS:-} "${arguments[@]}")
 printf '%-44s %8.2f s   %s\n' "trailproof, loopback" "$t_local" "$(rss)"
 if [ "${AWSCLI:-1}" = 1 ]; then
     t_aws_local=$(timed "aws-cli (loopback)" python3 ../shared/interop/awscli_validate.py --endpoint-url "$TRAILPROOF_S3_ENDPOINT" "${arguments[@]}")
@@ -94,7 +109,7 @@ if [ "${AWSCLI:-1}" = 1 ]; then
 fi
 for delay in $delays; do
     start_proxy "$delay"
-    t=$(timed "trailproof ($delay ms)" "$tp" validate-logs --endpoint-url "$endpoint" ${TP_ARGS:-} "${arguments[@]}")
+    t=$(best_of_three "trailproof ($delay ms)" "$tp" validate-logs --endpoint-url "$endpoint" ${TP_ARGS:-} "${arguments[@]}")
     printf '%-44s %8.2f s   %.1fx its loopback time, %s\n' "trailproof, $delay ms each way" "$t" "$(echo "$t / $t_local" | bc -l)" "$(rss)"
     if [ "${AWSCLI:-1}" = 1 ]; then
         t_aws=$(timed "aws-cli ($delay ms)" python3 ../shared/interop/awscli_validate.py --endpoint-url "$endpoint" "${arguments[@]}")

@@ -58,21 +58,32 @@ public enum Hex {
         return text.withUTF8 { utf8 -> [UInt8]? in
             guard utf8.count % 2 == 0 else { return nil }
             var valid = true
-            let out = values.withUnsafeBufferPointer { values in
-                [UInt8](unsafeUninitializedCapacity: utf8.count / 2) { buffer, count in
-                    // One table load per digit; an invalid digit (0xff) sets the high bits.
-                    var invalid: UInt8 = 0
-                    for index in 0..<utf8.count / 2 {
-                        let high = values[Int(utf8[2 * index])]
-                        let low = values[Int(utf8[2 * index + 1])]
-                        invalid |= high | low
-                        buffer[index] = high << 4 | low
-                    }
-                    count = utf8.count / 2
-                    valid = invalid & 0xf0 == 0
-                }
+            let out = [UInt8](unsafeUninitializedCapacity: utf8.count / 2) { buffer, count in
+                valid = decode(UnsafeRawBufferPointer(utf8), into: UnsafeMutableRawBufferPointer(buffer), using: values)
+                count = utf8.count / 2
             }
             return valid ? out : nil
+        }
+    }
+
+    /// Decodes lowercase hex `digits` (an even number) into `out` (half as many bytes), as a digest
+    /// entry's hash is kept (aws-cli compares that text with a lowercase hex digest); false when
+    /// a byte is not a lowercase digit.
+    static func decodeLowercase(_ digits: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) -> Bool {
+        decode(digits, into: out, using: lowercaseValues)
+    }
+
+    private static func decode(_ digits: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer, using table: [UInt8]) -> Bool {
+        table.withUnsafeBufferPointer { values in
+            // One table load per digit; an invalid digit (0xff) sets the high bits.
+            var invalid: UInt8 = 0
+            for index in 0..<digits.count / 2 {
+                let high = values[Int(digits[2 * index])]
+                let low = values[Int(digits[2 * index + 1])]
+                invalid |= high | low
+                out[index] = high << 4 | low
+            }
+            return invalid & 0xf0 == 0
         }
     }
 
@@ -84,5 +95,10 @@ public enum Hex {
         case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt8(character) - UInt8(ascii: "A") + 10
         default: 0xff
         }
+    }
+
+    /// ``values`` for lowercase digits only: `A` to `F` are not digits here.
+    private static let lowercaseValues: [UInt8] = values.indices.map {
+        (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(UInt8($0)) ? 0xff : values[$0]
     }
 }

@@ -2,6 +2,11 @@
 /// string otherwise: equal and hashed as its string is, so that a type holding it compares as
 /// it did when it held the string.
 protocol CompactText: Hashable, CustomStringConvertible {
+    /// The text.
+    init(_ text: String)
+    /// The text of UTF-8 `bytes` (a parser's value, read in place): no string is made when it
+    /// can be kept compact.
+    init(utf8 bytes: UnsafeRawBufferPointer)
     /// Whether two values both kept compact hold the same text; nil when either is a string.
     static func sameCompactText(_ left: Self, _ right: Self) -> Bool?
 }

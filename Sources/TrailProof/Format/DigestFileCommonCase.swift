@@ -126,10 +126,10 @@ extension DigestFile {
                 switch index {
                 case 0: return set(&bucket, scanner.string())
                 case 1: return set(&key, scanner.string())
-                case 2: return set(&hash, scanner.hashText())
+                case 2: return set(&hash, scanner.compactText())
                 case 3: return set(&algorithm, scanner.string())
-                case 4: return set(&newest, scanner.shortText())
-                default: return set(&oldest, scanner.shortText())
+                case 4: return set(&newest, scanner.compactText())
+                default: return set(&oldest, scanner.compactText())
                 }
             }
             guard found, let bucket, let key, let hash, let algorithm, let newest, let oldest else { return nil }
@@ -179,16 +179,10 @@ extension DigestFile {
             return escapes == 0 ? String(decoding: raw, as: UTF8.self) : Self.unescaped(raw, escapes: escapes)
         }
 
-        /// ``string()`` as a ``ShortText``: an event time is kept in place, no string made.
-        private mutating func shortText() -> ShortText? {
+        /// ``string()`` kept compact (``ShortText``, ``HashText``): no string made for the usual value.
+        private mutating func compactText<Text: CompactText>() -> Text? {
             guard let (raw, escapes) = stringBytes() else { return nil }
-            return escapes == 0 ? ShortText(utf8: UnsafeRawBufferPointer(raw)) : ShortText(Self.unescaped(raw, escapes: escapes))
-        }
-
-        /// ``string()`` as a ``HashText``: lowercase hex kept as its bytes, no string made.
-        private mutating func hashText() -> HashText? {
-            guard let (raw, escapes) = stringBytes() else { return nil }
-            return escapes == 0 ? HashText(utf8: UnsafeRawBufferPointer(raw)) : HashText(Self.unescaped(raw, escapes: escapes))
+            return escapes == 0 ? Text(utf8: UnsafeRawBufferPointer(raw)) : Text(Self.unescaped(raw, escapes: escapes))
         }
 
         /// The raw bytes of a string value (between its quotes) and how many escapes they hold.

@@ -18,7 +18,6 @@ struct HashText: CompactText, Sendable {
         storage = (digest ?? nil) ?? .text(text)
     }
 
-    /// The text of UTF-8 `bytes` (a parser's value, read in place).
     init(utf8 bytes: UnsafeRawBufferPointer) {
         storage = Self.digest(bytes) ?? .text(String(decoding: bytes, as: UTF8.self))
     }
@@ -27,31 +26,8 @@ struct HashText: CompactText, Sendable {
     private static func digest(_ text: UnsafeRawBufferPointer) -> Storage? {
         guard text.count == 64 else { return nil }
         var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        let valid = withUnsafeMutableBytes(of: &words) { out in
-            lowercaseValues.withUnsafeBufferPointer { values in
-                // One table load per digit; a byte that is no lowercase digit (0xff) sets high bits.
-                var invalid: UInt8 = 0
-                for index in 0..<32 {
-                    let high = values[Int(text[2 * index])]
-                    let low = values[Int(text[2 * index + 1])]
-                    invalid |= high | low
-                    out[index] = high << 4 | low
-                }
-                return invalid & 0xf0 == 0
-            }
-        }
-        guard valid else { return nil }
+        guard withUnsafeMutableBytes(of: &words, { Hex.decodeLowercase(text, into: $0) }) else { return nil }
         return .digest(UInt64(littleEndian: words.0), UInt64(littleEndian: words.1), UInt64(littleEndian: words.2), UInt64(littleEndian: words.3))
-    }
-
-    /// Each byte's value as a lowercase hex digit, 0xff for any other byte (uppercase digits
-    /// too: aws-cli compares the text with a lowercase hex digest).
-    private static let lowercaseValues: [UInt8] = (0...255).map { character in
-        switch UInt8(character) {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt8(character) - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt8(character) - UInt8(ascii: "a") + 10
-        default: 0xff
-        }
     }
 
     /// The text.

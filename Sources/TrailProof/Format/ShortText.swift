@@ -17,16 +17,10 @@ struct ShortText: CompactText, Sendable {
     static let capacity = 24
 
     init(_ text: String) {
-        let count = text.utf8.count
-        if count <= Self.capacity, let inline = text.utf8.withContiguousStorageIfAvailable({ Self.inline(UnsafeRawBufferPointer($0)) }) ?? nil {
-            storage = inline
-        } else {
-            storage = .text(text)
-        }
+        let inline = text.utf8.withContiguousStorageIfAvailable { Self.inline(UnsafeRawBufferPointer($0)) }
+        storage = (inline ?? nil) ?? .text(text)
     }
 
-    /// The text of UTF-8 `bytes` (a parser's value, read in place): no string is made when they
-    /// are short ASCII.
     init(utf8 bytes: UnsafeRawBufferPointer) {
         storage = Self.inline(bytes) ?? .text(String(decoding: bytes, as: UTF8.self))
     }

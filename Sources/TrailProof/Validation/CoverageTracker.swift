@@ -18,8 +18,6 @@ final class CoverageTracker {
     private var candidateKeys = Set<DayKey>()
     /// Where a log key's part after its day folder starts (`PREFIX/YYYY/MM/DD/`).
     private let nameStart: Int
-    /// The bytes of the location's log prefix, which every key of a day starts with.
-    private let logPrefixBytes: [UInt8]
 
     /// A log key in a day's set: equal by its bytes (S3's identity of keys), hashed by its bytes
     /// after the day folder, where the keys of one day differ (hashing the ~85 bytes they share
@@ -46,17 +44,17 @@ final class CoverageTracker {
         self.location = location
         self.listing = listing
         nameStart = location.logPrefix.utf8.count + "YYYY/MM/DD/".utf8.count
-        logPrefixBytes = Array(location.logPrefix.utf8)
     }
 
     /// The day folder of a log key (`…/CloudTrail/REGION/YYYY/MM/DD/…`), or nil if it has none.
     /// `last` is the previous key's folder as read: a digest's keys are mostly of one day, and
     /// a key whose ten date bytes are the same as the last one's takes its day without parsing.
     private func day(of key: String, last: inout (date: (UInt64, UInt16), day: Timestamp)?) -> Timestamp? {
-        let start = logPrefixBytes.count
+        let prefix = location.logPrefix
+        let start = prefix.utf8.count
         return ObjectLocation.withBytes(of: key) { bytes -> Timestamp? in
             guard bytes.count >= start + 11, bytes[start + 10] == UInt8(ascii: "/"),
-                logPrefixBytes.withUnsafeBytes({ ObjectLocation.sameBytes(UnsafeRawBufferPointer(rebasing: bytes[0..<start]), $0) })
+                (ObjectLocation.withBytes(of: prefix) { ObjectLocation.sameBytes(UnsafeRawBufferPointer(rebasing: bytes[0..<start]), $0) })
             else { return nil }
             let date = (
                 bytes.loadUnaligned(fromByteOffset: start, as: UInt64.self), bytes.loadUnaligned(fromByteOffset: start + 8, as: UInt16.self)

@@ -58,8 +58,6 @@ final class LogVerifier: Sendable {
         let staging = worker.staging
         inflater.reset()
         hasher.reset()
-        var read = 0
-        defer { bytesRead += read }
         func consume(_ bytes: UnsafeRawBufferPointer) {
             hasher.update(bytes)
             scan?.feed(bytes)
@@ -71,7 +69,7 @@ final class LogVerifier: Sendable {
             var staged = 0
             var streaming = false
             try await store.readObject(object, using: worker.reading) { chunk in
-                read += chunk.count
+                bytesRead += chunk.count
                 if !streaming {
                     if staged + chunk.count <= staging.count {
                         if let source = chunk.baseAddress { (staging.baseAddress! + staged).copyMemory(from: source, byteCount: chunk.count) }
